@@ -1,0 +1,38 @@
+"""Embedded defaults, overridable by environment variables and command-line flags.
+
+Precedence: flag > environment variable > default. Defaults are resolved against the project
+folder (the checkout holding this package), so `akhbar run` works from any working directory.
+"""
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE = PROJECT_DIR / "seeds" / "articles"
+DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "akhbar.duckdb"
+DEFAULT_BATCH_SIZE = 500
+
+
+def source(value: str | None = None) -> str:
+    return value or os.environ.get("AKHBAR_SOURCE") or str(DEFAULT_SOURCE)
+
+
+def warehouse(value: str | None = None) -> str:
+    return value or os.environ.get("AKHBAR_WAREHOUSE") or str(DEFAULT_WAREHOUSE)
+
+
+def staging_dir(warehouse_path: str) -> Path:
+    """Where transform tasks stage each batch as Parquet before the loader ingests it."""
+    return Path(warehouse_path).resolve().parent / "staging"
+
+
+def prefect_home() -> Path:
+    """Project-local Prefect home, so akhbar never writes into the user's ~/.prefect."""
+    return PROJECT_DIR / ".prefect"
+
+
+def configure_prefect_env() -> None:
+    """Must run before prefect is imported: settings are read at import time."""
+    os.environ.setdefault("PREFECT_HOME", str(prefect_home()))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")

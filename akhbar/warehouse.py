@@ -1,0 +1,274 @@
+"""The warehouse: DuckDB schema migrations and the loader, the only code that writes to DuckDB.
+
+Writers use :class:`Warehouse` (one read-write connection); everybody else opens the file with
+:func:`connect_readonly`. The loader writes one transaction per batch: the batch's files, articles
+and every child table are deleted-then-inserted by article, so a re-run is idempotent and a changed
+file replaces its rows. A crash mid-batch leaves the previous state (DuckDB rolls the open
+transaction back on the next open).
+"""
+
+import hashlib
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from akhbar import __version__
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "sql" / "migrations"
+
+# Tables the loader fills from a staged batch, in load order. Children of articles are keyed by article_id.
+ARTICLE_TABLES = ("articles", "paragraphs", "sentences", "tokens", "entity_mentions", "quotes")
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    """The numbered migrations in sql/migrations, in order."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = _MIGRATION_NAME.match(path.name)
+        if not m:
+            raise ValueError(f"migration file name must look like 001_name.sql: {path.name}")
+        found.append((int(m.group(1)), m.group(2), path))
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise ValueError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    return found
+
+
+def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for readers (akhbar sql, reports, tests)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `akhbar run` first")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pl.DataFrame:
+    """Run a query and return a Polars frame (DuckDB 2.0 hands Polars frames over via Arrow)."""
+    return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+
+
+class Warehouse:
+    """The single writer. Use as a context manager; migrations are applied on open."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path))
+        self.migrate()
+
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- schema -------------------------------------------------------------------------------
+    def migrate(self) -> list[int]:
+        """Apply the migrations not yet recorded in schema_migrations; return the versions applied."""
+        con = self.con
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER NOT NULL, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,"
+            " applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        done = {v for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for version, name, path in migrations():
+            if version in done:
+                continue
+            sql = path.read_text(encoding="utf-8")
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(sql)
+                con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
+                    [version, name, hashlib.sha256(sql.encode()).hexdigest(), _now()],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            applied.append(version)
+        return applied
+
+    # -- runs ---------------------------------------------------------------------------------
+    def begin_run(self, run_id: str, source: str, flow_run_id: str | None = None) -> None:
+        self.con.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
+        self.con.execute(
+            "INSERT INTO runs (run_id, flow_run_id, source, started_at, status, pipeline_version)"
+            " VALUES (?, ?, ?, ?, 'running', ?)",
+            [run_id, flow_run_id, source, _now(), __version__],
+        )
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, files_seen = ?, files_loaded = ?,"
+            " files_unchanged = ?, files_rejected = ?, files_duplicate = ?, articles_loaded = ?"
+            " WHERE run_id = ?",
+            [
+                _now(),
+                status,
+                counts.get("seen", 0),
+                counts.get("loaded", 0),
+                counts.get("unchanged", 0),
+                counts.get("rejected", 0),
+                counts.get("duplicate", 0),
+                counts.get("articles", 0),
+                run_id,
+            ],
+        )
+
+    # -- state the planner needs --------------------------------------------------------------
+    def known_files(self) -> dict[str, str]:
+        """source_uri -> sha256 of every file whose current bytes were already processed."""
+        rows = self.con.execute("SELECT source_uri, sha256 FROM ingest_files WHERE sha256 IS NOT NULL").fetchall()
+        return dict(rows)
+
+    # -- the loader ---------------------------------------------------------------------------
+    def load_batch(self, run_id: str, staging: str | Path) -> dict[str, int]:
+        """Load one staged batch (Parquet files written by akhbar.pipeline) in one transaction.
+
+        Returns counts: files per status and rows per table.
+        """
+        staging = Path(staging)
+        files = pl.read_parquet(staging / "files.parquet")
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            files = self._resolve_duplicates(files)
+            con.register("batch_files", files.to_arrow())
+            # Old rows of every processed file go, whatever its new outcome (a file that turned bad
+            # or duplicate no longer backs its old articles).
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE batch_old_articles AS"
+                " SELECT a.article_id FROM articles a JOIN batch_files f"
+                " ON a.source_uri = f.source_uri OR starts_with(a.source_uri, f.source_uri || '!')"
+            )
+            loaded_files = files.filter(pl.col("status") == "loaded")
+            con.register("batch_loaded_files", loaded_files.select("source_uri").to_arrow())
+            counts: dict[str, int] = {}
+            for table in ARTICLE_TABLES:
+                con.execute(
+                    f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM batch_old_articles)"
+                )
+            articles_path = _parquet(staging, "articles")
+            # Articles of loaded files only (a duplicate file's documents are not stored twice).
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE batch_articles AS"
+                f" SELECT a.* FROM read_parquet('{articles_path}') a"
+                " WHERE EXISTS (SELECT 1 FROM batch_loaded_files f WHERE a.source_uri = f.source_uri"
+                " OR starts_with(a.source_uri, f.source_uri || '!'))"
+            )
+            for table in ARTICLE_TABLES:
+                columns = self._columns(table)
+                cols = ", ".join(columns)
+                if table == "articles":
+                    select = ", ".join("? AS run_id" if c == "run_id" else c for c in columns)
+                    con.execute(f"INSERT INTO articles ({cols}) SELECT {select} FROM batch_articles", [run_id])
+                else:
+                    path = _parquet(staging, table)
+                    con.execute(
+                        f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet('{path}')"
+                        " WHERE article_id IN (SELECT article_id FROM batch_articles)"
+                    )
+                (counts[table],) = con.execute(
+                    f"SELECT count(*) FROM {table} WHERE article_id IN (SELECT article_id FROM batch_articles)"
+                ).fetchone()
+            con.execute("DELETE FROM ingest_files WHERE source_uri IN (SELECT source_uri FROM batch_files)")
+            con.execute(
+                "INSERT INTO ingest_files (source_uri, sha256, bytes, format, encoding, status, reason,"
+                " documents, duplicate_of, run_id, updated_at)"
+                " SELECT source_uri, sha256, bytes, format, encoding, status, reason, documents,"
+                " duplicate_of, ?, ? FROM batch_files",
+                [run_id, _now()],
+            )
+            self._rebuild_entities()
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            for view in ("batch_files", "batch_loaded_files"):
+                con.unregister(view)
+        for status in ("loaded", "rejected", "duplicate"):
+            counts[f"files_{status}"] = files.filter(pl.col("status") == status).height
+        return counts
+
+    def _resolve_duplicates(self, files: pl.DataFrame) -> pl.DataFrame:
+        """Turn status ok into loaded or duplicate: a file whose bytes equal a file already loaded
+        under another URI (earlier in the warehouse, or earlier in this batch) is a duplicate."""
+        files = files.with_columns(pl.lit(None, dtype=pl.String).alias("duplicate_of"))
+        ok = files.filter(pl.col("status") == "ok")
+        if ok.is_empty():
+            return files
+        self.con.register("batch_ok", ok.select("source_uri", "sha256").to_arrow())
+        try:
+            earlier = query_frame(
+                self.con,
+                "SELECT b.source_uri, min(i.source_uri) AS loaded_uri FROM batch_ok b"
+                " JOIN ingest_files i ON i.sha256 = b.sha256 AND i.status = 'loaded'"
+                " AND i.source_uri <> b.source_uri GROUP BY b.source_uri",
+            )
+        finally:
+            self.con.unregister("batch_ok")
+        first_in_batch = (
+            ok.sort("source_uri")
+            .group_by("sha256", maintain_order=True)
+            .agg(pl.col("source_uri").first().alias("first_uri"))
+        )
+        files = (
+            files.join(earlier, on="source_uri", how="left")
+            .join(first_in_batch, on="sha256", how="left")
+            .with_columns(
+                duplicate_of=pl.when(pl.col("status") != "ok")
+                .then(None)
+                .when(pl.col("loaded_uri").is_not_null())
+                .then(pl.col("loaded_uri"))
+                .when(pl.col("first_uri") != pl.col("source_uri"))
+                .then(pl.col("first_uri"))
+            )
+            .with_columns(
+                status=pl.when(pl.col("status") != "ok")
+                .then(pl.col("status"))
+                .when(pl.col("duplicate_of").is_not_null())
+                .then(pl.lit("duplicate"))
+                .otherwise(pl.lit("loaded")),
+                reason=pl.when(pl.col("duplicate_of").is_not_null())
+                .then(pl.lit("same bytes as ") + pl.col("duplicate_of"))
+                .otherwise(pl.col("reason")),
+            )
+            .drop("loaded_uri", "first_uri")
+        )
+        return files
+
+    def _rebuild_entities(self) -> None:
+        self.con.execute("DELETE FROM entities")
+        self.con.execute(
+            "INSERT INTO entities (entity_id, canonical_name, type, mention_count, article_count)"
+            " SELECT entity_id, mode(canonical_name), mode(type), count(*), count(DISTINCT article_id)"
+            " FROM entity_mentions GROUP BY entity_id"
+        )
+
+    def _columns(self, table: str) -> list[str]:
+        rows = self.con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main'"
+            " ORDER BY column_index",
+            [table],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+
+def _parquet(staging: Path, name: str) -> str:
+    return str(staging / f"{name}.parquet").replace("'", "''")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
