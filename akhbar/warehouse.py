@@ -49,7 +49,7 @@ def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pl.DataFrame:
     """Run a query and return a Polars frame (DuckDB 2.0 hands Polars frames over via Arrow)."""
-    return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
 
 
 class Warehouse:
