@@ -2,7 +2,7 @@
 
     akhbar run    [--source PATH_OR_URL] [--warehouse PATH] [--batch-size N]
     akhbar sql    QUERY_OR_FILE.sql [--warehouse PATH] [--format table|csv|json]
-    akhbar schema [--warehouse PATH] [--markdown]
+    akhbar schema
 
 --source and --warehouse fall back to AKHBAR_SOURCE / AKHBAR_WAREHOUSE, then to the embedded
 defaults (seeds/articles -> warehouse/akhbar.duckdb).
@@ -23,7 +23,7 @@ ORDER BY q.article_id, q.quote_id
 LIMIT 5"""
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akhbar", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -37,12 +37,22 @@ def main(argv: list[str] | None = None) -> int:
     _common(p_sql)
     p_sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
-    p_schema = sub.add_parser("schema", help="describe the warehouse tables and columns")
-    _common(p_schema)
-    p_schema.add_argument("--markdown", action="store_true", help="print sql/schema.md")
+    sub.add_parser("schema", help="print the warehouse schema with every column's meaning (Markdown)")
 
-    args = parser.parse_args(argv)
-    return {"run": cmd_run, "sql": cmd_sql, "schema": cmd_schema}[args.command](args)
+    return parser
+
+
+COMMANDS = {"run": "cmd_run", "sql": "cmd_sql", "schema": "cmd_schema"}
+
+
+def subcommands(parser: argparse.ArgumentParser) -> list[str]:
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(action.choices)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return globals()[COMMANDS[args.command]](args)
 
 
 def _common(p: argparse.ArgumentParser, source: bool = False) -> None:

@@ -86,7 +86,7 @@ def test_schema_doc_is_up_to_date():
     from akhbar.schema_doc import schema_markdown
 
     committed = (Path(__file__).resolve().parent.parent / "sql" / "schema.md").read_text(encoding="utf-8")
-    assert committed == schema_markdown(), "run: akhbar schema --markdown > sql/schema.md"
+    assert committed == schema_markdown(), "run: akhbar schema > sql/schema.md"
 
 
 def test_load_then_reload_replaces_rows_of_the_file(tmp_path):

@@ -1,6 +1,6 @@
 -- 001: the initial warehouse schema.
 -- Every table and column carries a COMMENT: that is the users' documentation
--- (sql/schema.md is generated from it by `akhbar schema --markdown`).
+-- (sql/schema.md is generated from it by `akhbar schema`).
 -- Keys are enforced by the loader (delete-then-insert per article in one transaction)
 -- and checked by tests; DuckDB index constraints are left out on purpose (large tables, bulk loads).
 
