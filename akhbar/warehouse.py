@@ -7,8 +7,10 @@ file replaces its rows. A crash mid-batch leaves the previous state (DuckDB roll
 transaction back on the next open).
 """
 
+import fcntl
 import hashlib
 import re
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -39,12 +41,25 @@ def migrations() -> list[tuple[int, str, Path]]:
     return found
 
 
-def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection for readers (akhbar sql, reports, tests)."""
+def connect_readonly(path: str | Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for readers (akhbar sql, reports, tests).
+
+    While a loader holds the file (one batch transaction, typically well under a second), DuckDB
+    refuses other processes at once; readers wait and retry for up to `wait_seconds`.
+    """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `akhbar run` first")
-    return duckdb.connect(str(path), read_only=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pl.DataFrame:
@@ -53,13 +68,26 @@ def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pl.Dat
 
 
 class Warehouse:
-    """The single writer. Use as a context manager; migrations are applied on open."""
+    """The single writer. Use as a context manager; migrations are applied on open.
+
+    Opening takes an exclusive lock on `<warehouse>.lock` (fcntl, released by the OS even if the
+    process is killed): a second writer process waits for the first instead of failing.
+    Keep a Warehouse open only for the work of one batch, so readers get their turn.
+    """
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
-        self.migrate()
+        self._lock = None
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = open(f"{self.path}.lock", "a")
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        try:
+            self.con = duckdb.connect(str(self.path))
+            self.migrate()
+        except BaseException:
+            self._release()
+            raise
 
     def __enter__(self) -> "Warehouse":
         return self
@@ -69,6 +97,12 @@ class Warehouse:
 
     def close(self) -> None:
         self.con.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the descriptor releases the flock
+            self._lock = None
 
     # -- schema -------------------------------------------------------------------------------
     def migrate(self) -> list[int]:

@@ -214,3 +214,41 @@ def test_readers_cannot_write(tmp_path):
 def test_connect_readonly_explains_a_missing_warehouse(tmp_path):
     with pytest.raises(FileNotFoundError, match="run `akhbar run` first"):
         connect_readonly(tmp_path / "none.duckdb")
+
+
+WRITER = """
+import sys, time
+from akhbar.warehouse import Warehouse
+with Warehouse(sys.argv[1]) as wh:
+    wh.con.execute("INSERT INTO runs (run_id, started_at, status, pipeline_version) VALUES (?, now(), 'x', 'v')", [sys.argv[2]])
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[3]))
+"""
+
+
+def _hold_writer(path, run_id, seconds):
+    import subprocess
+    import sys
+
+    p = subprocess.Popen([sys.executable, "-c", WRITER, str(path), run_id, str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "holding"
+    return p
+
+
+def test_reader_waits_for_a_writer_in_another_process(tmp_path):
+    path = tmp_path / "w.duckdb"
+    Warehouse(path).close()
+    writer = _hold_writer(path, "w1", 1.5)
+    with connect_readonly(path, wait_seconds=30) as con:  # would fail at once without the retry
+        assert con.execute("SELECT run_id FROM runs").fetchall() == [("w1",)]
+    assert writer.wait(timeout=30) == 0
+
+
+def test_second_writer_waits_for_the_first(tmp_path):
+    path = tmp_path / "w.duckdb"
+    Warehouse(path).close()
+    first = _hold_writer(path, "w1", 1.0)
+    with Warehouse(path) as wh:  # blocks on the file lock until the first writer is done
+        runs = wh.con.execute("SELECT run_id FROM runs").fetchall()
+    assert runs == [("w1",)]
+    assert first.wait(timeout=30) == 0
