@@ -1,0 +1,105 @@
+"""Prefect tasks shared by the flows. Thin wrappers: the work is in akhbar.pipeline and the loader.
+
+Tasks pass paths and small dicts, never DataFrames. The `load` task is the single writer: it holds
+the Prefect global concurrency limit `akhbar-warehouse-writer` (one slot) and, inside it, the
+warehouse file lock, so writers are serialised both across flow runs of one Prefect server and
+across processes that do not share a server.
+"""
+
+import shutil
+
+from akhbar import config
+
+config.configure_prefect_env()
+
+from prefect import get_client, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate  # noqa: E402
+from prefect.concurrency.sync import concurrency  # noqa: E402
+from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound  # noqa: E402
+
+from akhbar.pipeline import BatchResult, transform_batch  # noqa: E402
+from akhbar.warehouse import Warehouse  # noqa: E402
+from transforms.read import list_files  # noqa: E402
+
+WRITER_LIMIT = "akhbar-warehouse-writer"
+
+
+def ensure_writer_limit() -> None:
+    """Create the one-slot global concurrency limit for warehouse writers if it is missing."""
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(WRITER_LIMIT)
+            return
+        except ObjectNotFound:
+            pass
+        try:
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=WRITER_LIMIT, limit=1))
+        except ObjectAlreadyExists:  # created by a concurrent run meanwhile
+            pass
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def list_source(source: str) -> list[str]:
+    """Every file under the source (local folder or fsspec URL)."""
+    return list_files(source)["source_uri"].to_list()
+
+
+@task(cache_policy=NO_CACHE)
+def start_run(warehouse: str, run_id: str, source: str, flow_run_id: str | None) -> dict[str, str]:
+    """Record the run and return what the planner needs: source_uri -> sha256 already processed."""
+    with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
+        wh.begin_run(run_id, source, flow_run_id)
+        return wh.known_files()
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def transform(items: list[tuple[str, str | None]], staging: str) -> BatchResult:
+    """Read and transform one batch of files into staged Parquet (a retry starts it from scratch)."""
+    return transform_batch(items, staging)
+
+
+@task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def load(warehouse: str, run_id: str, staging: str) -> dict[str, int]:
+    """The single writer: one transaction for the batch, then its staging folder goes."""
+    with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
+        counts = wh.load_batch(run_id, staging)
+    shutil.rmtree(staging, ignore_errors=True)
+    return counts
+
+
+@task(cache_policy=NO_CACHE)
+def finish_run(warehouse: str, run_id: str, status: str, counts: dict[str, int]) -> None:
+    with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
+        wh.finish_run(run_id, status, counts)
+
+
+def process_batches(
+    batches: list[list[tuple[str, str | None]]], warehouse: str, run_id: str, staging_root, workers: int
+) -> dict[str, int]:
+    """Inside a flow: transform batches a few at a time (in parallel) and load them in order.
+
+    At most `workers + 1` batches are staged ahead of the loader, so disk and memory stay bounded
+    by the batch size, not by the corpus. Returns counts of files per status and rows per table.
+    """
+    from collections import deque
+
+    counts = {"loaded": 0, "unchanged": 0, "rejected": 0, "duplicate": 0, "articles": 0,
+              "sentences": 0, "tokens": 0, "entity_mentions": 0, "quotes": 0}
+    queue = deque(enumerate(batches))
+    pending: deque = deque()
+    while queue or pending:
+        while queue and len(pending) <= workers:
+            i, items = queue.popleft()
+            pending.append(transform.submit(items, str(staging_root / f"batch-{i:05d}")))
+        result: BatchResult = pending.popleft().result()
+        counts["unchanged"] += result.files_unchanged
+        if result.files_processed == 0:
+            shutil.rmtree(result.staging, ignore_errors=True)
+            continue
+        loaded = load(warehouse, run_id, result.staging)
+        for key in ("loaded", "rejected", "duplicate"):
+            counts[key] += loaded[f"files_{key}"]
+        for table in ("articles", "sentences", "tokens", "entity_mentions", "quotes"):
+            counts[table] += loaded[table]
+    return counts
