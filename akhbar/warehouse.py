@@ -168,8 +168,10 @@ class Warehouse:
 
     # -- the loader ---------------------------------------------------------------------------
     def load_batch(self, run_id: str, staging: str | Path) -> dict[str, int]:
-        """Load one staged batch (Parquet files written by akhbar.pipeline) in one transaction.
+        """Load one staged batch of files (Parquet written by akhbar.pipeline) in one transaction.
 
+        Every file of the batch loses its old rows; the articles of files that load (not rejected,
+        not duplicates) are inserted; ingest_files gets the files' outcome.
         Returns counts: files per status and rows per table.
         """
         staging = Path(staging)
@@ -186,36 +188,14 @@ class Warehouse:
                 " SELECT a.article_id FROM articles a JOIN batch_files f"
                 " ON a.source_uri = f.source_uri OR starts_with(a.source_uri, f.source_uri || '!')"
             )
-            loaded_files = files.filter(pl.col("status") == "loaded")
-            con.register("batch_loaded_files", loaded_files.select("source_uri").to_arrow())
-            counts: dict[str, int] = {}
-            for table in ARTICLE_TABLES:
-                con.execute(
-                    f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM batch_old_articles)"
-                )
-            articles_path = _parquet(staging, "articles")
             # Articles of loaded files only (a duplicate file's documents are not stored twice).
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE batch_articles AS"
-                f" SELECT a.* FROM read_parquet('{articles_path}') a"
-                " WHERE EXISTS (SELECT 1 FROM batch_loaded_files f WHERE a.source_uri = f.source_uri"
-                " OR starts_with(a.source_uri, f.source_uri || '!'))"
+                f" SELECT a.* FROM read_parquet('{_parquet(staging, 'articles')}') a"
+                " WHERE EXISTS (SELECT 1 FROM batch_files f WHERE f.status = 'loaded' AND"
+                " (a.source_uri = f.source_uri OR starts_with(a.source_uri, f.source_uri || '!')))"
             )
-            for table in ARTICLE_TABLES:
-                columns = self._columns(table)
-                cols = ", ".join(columns)
-                if table == "articles":
-                    select = ", ".join("? AS run_id" if c == "run_id" else c for c in columns)
-                    con.execute(f"INSERT INTO articles ({cols}) SELECT {select} FROM batch_articles", [run_id])
-                else:
-                    path = _parquet(staging, table)
-                    con.execute(
-                        f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet('{path}')"
-                        " WHERE article_id IN (SELECT article_id FROM batch_articles)"
-                    )
-                (counts[table],) = con.execute(
-                    f"SELECT count(*) FROM {table} WHERE article_id IN (SELECT article_id FROM batch_articles)"
-                ).fetchone()
+            counts = self._replace_articles(run_id, staging)
             con.execute("DELETE FROM ingest_files WHERE source_uri IN (SELECT source_uri FROM batch_files)")
             con.execute(
                 "INSERT INTO ingest_files (source_uri, sha256, bytes, format, encoding, status, reason,"
@@ -230,10 +210,53 @@ class Warehouse:
             con.execute("ROLLBACK")
             raise
         finally:
-            for view in ("batch_files", "batch_loaded_files"):
-                con.unregister(view)
+            con.unregister("batch_files")
         for status in ("loaded", "rejected", "duplicate"):
             counts[f"files_{status}"] = files.filter(pl.col("status") == status).height
+        return counts
+
+    def reload_articles(self, run_id: str, staging: str | Path) -> dict[str, int]:
+        """Replace stored articles by a staged re-extraction of them (backfill mode `reprocess`),
+        in one transaction. ingest_files is untouched: no file was read. Returns rows per table."""
+        staging = Path(staging)
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE batch_articles AS"
+                f" SELECT * FROM read_parquet('{_parquet(staging, 'articles')}')"
+            )
+            con.execute("CREATE OR REPLACE TEMP TABLE batch_old_articles AS SELECT article_id FROM batch_articles")
+            counts = self._replace_articles(run_id, staging)
+            self._rebuild_entities()
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return counts
+
+    def _replace_articles(self, run_id: str, staging: Path) -> dict[str, int]:
+        """Inside a transaction: delete every row of batch_old_articles and batch_articles from all
+        article tables, then insert batch_articles and their staged child rows."""
+        con = self.con
+        counts: dict[str, int] = {}
+        for table in ARTICLE_TABLES:
+            con.execute(
+                f"DELETE FROM {table} WHERE article_id IN"
+                " (SELECT article_id FROM batch_old_articles UNION SELECT article_id FROM batch_articles)"
+            )
+        for table in ARTICLE_TABLES:
+            columns = self._columns(table)
+            cols = ", ".join(columns)
+            if table == "articles":
+                select = ", ".join("? AS run_id" if c == "run_id" else c for c in columns)
+                inserted = con.execute(f"INSERT INTO articles ({cols}) SELECT {select} FROM batch_articles", [run_id])
+            else:
+                inserted = con.execute(
+                    f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet('{_parquet(staging, table)}')"
+                    " WHERE article_id IN (SELECT article_id FROM batch_articles)"
+                )
+            (counts[table],) = inserted.fetchone()
         return counts
 
     def _resolve_duplicates(self, files: pl.DataFrame) -> pl.DataFrame:
