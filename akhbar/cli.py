@@ -3,12 +3,15 @@
     akhbar run    [--source PATH_OR_URL] [--warehouse PATH] [--batch-size N]
     akhbar sql    QUERY_OR_FILE.sql [--warehouse PATH] [--format table|csv|json]
     akhbar schema
+    akhbar serve    [--source ...] [--warehouse ...] [--port 4200] [--cron CRON] [--timezone TZ] [--interval SECONDS]
+    akhbar backfill --start YYYY-MM-DD --end YYYY-MM-DD [--mode missing|reprocess] [--dry-run] [--port 4200]
 
 --source and --warehouse fall back to AKHBAR_SOURCE / AKHBAR_WAREHOUSE, then to the embedded
 defaults (seeds/articles -> warehouse/akhbar.duckdb).
 """
 
 import argparse
+import os
 import sys
 import time
 import unicodedata
@@ -39,10 +42,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the warehouse schema with every column's meaning (Markdown)")
 
+    p_serve = sub.add_parser("serve", help="start a local Prefect server with the ingest and backfill deployments")
+    _common(p_serve, source=True)
+    p_serve.add_argument("--port", type=int, default=4200, help="server port on 127.0.0.1 (default 4200)")
+    p_serve.add_argument("--cron", default="*/15 * * * *", help="schedule of the ingest deployment")
+    p_serve.add_argument("--timezone", default="UTC", help="timezone of the cron schedule (e.g. Africa/Tripoli)")
+    p_serve.add_argument("--interval", type=float, help="run ingest every N seconds instead of the cron")
+
+    p_back = sub.add_parser("backfill", help="load or re-extract a date range (on the server if one is up)")
+    _common(p_back, source=True)
+    p_back.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
+    p_back.add_argument("--end", required=True, help="last day, YYYY-MM-DD")
+    p_back.add_argument("--mode", choices=("missing", "reprocess"), default="missing")
+    p_back.add_argument("--dry-run", action="store_true")
+    p_back.add_argument("--port", type=int, default=4200, help="port of a running `akhbar serve`")
+
     return parser
 
 
-COMMANDS = {"run": "cmd_run", "sql": "cmd_sql", "schema": "cmd_schema"}
+COMMANDS = {"run": "cmd_run", "sql": "cmd_sql", "schema": "cmd_schema", "serve": "cmd_serve", "backfill": "cmd_backfill"}
 
 
 def subcommands(parser: argparse.ArgumentParser) -> list[str]:
@@ -118,6 +136,44 @@ def cmd_schema(args) -> int:
     from akhbar.schema_doc import schema_markdown
 
     print(schema_markdown(), end="")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from flows.serve import serve
+
+    return serve(
+        config.source(args.source), config.warehouse(args.warehouse), args.port, args.cron, args.timezone, args.interval
+    )
+
+
+def cmd_backfill(args) -> int:
+    from flows.serve import configure_server_env, server_is_up
+
+    params = {"start_date": args.start, "end_date": args.end, "mode": args.mode, "dry_run": args.dry_run}
+    if args.source or os.environ.get("AKHBAR_SOURCE"):
+        params["source"] = config.source(args.source)
+    if args.warehouse or os.environ.get("AKHBAR_WAREHOUSE"):
+        params["warehouse"] = config.warehouse(args.warehouse)
+    if server_is_up(args.port):
+        configure_server_env(args.port)
+        from prefect.deployments import run_deployment
+
+        run = run_deployment("backfill/backfill", parameters=params, timeout=0)
+        print(f"backfill started on the server: http://127.0.0.1:{args.port}/runs/flow-run/{run.id}")
+        return 0
+    print(f"no akhbar server on 127.0.0.1:{args.port}: running the backfill in this process")
+    config.configure_prefect_env()
+    from flows.backfill import backfill
+
+    params.setdefault("source", config.source(None))
+    params.setdefault("warehouse", config.warehouse(None))
+    result = backfill(**params)
+    print(f"backfill {result['mode']}{' (dry run)' if result['dry_run'] else ''}: {result['days']}")
+    print(
+        f"  files: {result['loaded']} loaded, {result['unchanged']} unchanged, {result['rejected']} rejected,"
+        f" {result['duplicate']} duplicate; articles: {result['articles']}"
+    )
     return 0
 
 
