@@ -280,7 +280,13 @@ def _source(value: Any) -> str | None:
 
 
 def json_document(obj: Any, default_key: str) -> tuple[dict[str, Any] | None, str, str | None]:
-    """(document or None, doc_key, rejection reason) for one JSON value."""
+    """(document or None, doc_key, rejection reason) for one JSON value.
+
+    title; body from maintext|text|content|body|article|description (a list of strings is
+    joined as paragraphs); date from date_publish|published_at|date|datePublished|published|
+    date_extracted (first parseable); url|link|canonical_url; source|source_domain|
+    source_name|sitename (a dict's ``name``); author|authors|byline (a list is joined with
+    "، ").  HTML entities in title and body are unescaped (scrapers leave ``&quot;``)."""
     if not isinstance(obj, dict):
         return None, default_key, f"not a JSON object ({type(obj).__name__})"
     ident = obj.get("id")
