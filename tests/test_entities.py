@@ -1,0 +1,232 @@
+"""Unit tests for transforms.entities: one behaviour each, on tiny inline frames.
+
+``frames()`` is a test-only tokeniser (camel-tools simple_word_tokenize + char offsets), so
+these tests do not depend on transforms.segment.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from camel_tools.tokenizers.word import simple_word_tokenize
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+)
+from polars.testing import assert_frame_equal
+
+from transforms.entities import entities, entity_mentions
+from transforms.resources import entity_id, load_resources, normalize
+
+RES = load_resources()
+
+
+def _norm(tok: str) -> str:
+    return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(tok))))
+
+
+def frames(*articles: tuple[str, list[str]]) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
+    """(texts, sentences, tokens) for articles given as (article_id, [sentence, ...]).
+
+    The article text is the sentences joined by "\\n" (one sentence per paragraph)."""
+    texts, srows, trows = {}, [], []
+    for aid, sents in articles:
+        text = "\n".join(sents)
+        texts[aid] = text
+        pos, ti = 0, 0
+        for si, sent in enumerate(sents):
+            s0 = text.index(sent, pos)
+            srows.append((aid, si, si, s0, s0 + len(sent), sent))
+            cur = s0
+            for tok in simple_word_tokenize(sent):
+                b = text.index(tok, cur)
+                trows.append((aid, si, ti, b, b + len(tok), tok, _norm(tok)))
+                cur = b + len(tok)
+                ti += 1
+            pos = s0 + len(sent)
+    sentences = pl.DataFrame(
+        srows,
+        schema=["article_id", "sentence_index", "paragraph_index", "start_char", "end_char", "text"],
+        orient="row",
+    )
+    tokens = pl.DataFrame(
+        trows,
+        schema=["article_id", "sentence_index", "token_index", "start_char", "end_char", "token", "norm"],
+        orient="row",
+    )
+    return texts, sentences, tokens
+
+
+def mentions_of(*sents: str, aid: str = "a") -> tuple[str, pl.DataFrame]:
+    texts, _, toks = frames((aid, list(sents)))
+    return texts[aid], entity_mentions(toks, RES)
+
+
+def _check_offsets(text: str, m: pl.DataFrame) -> None:
+    for row in m.iter_rows(named=True):
+        assert text[row["start_char"]:row["end_char"]] == row["surface"], row
+
+
+def _sel(m: pl.DataFrame, *cols: str) -> pl.DataFrame:
+    return m.select(cols)
+
+
+def test_title_is_split_from_the_name():
+    text, m = mentions_of("وقال الفريق خالد حفتر إن الوضع مستقر")
+    _check_offsets(text, m)
+    s = text.index("خالد")
+    assert_frame_equal(
+        _sel(m, "type", "surface", "title", "start_char", "end_char", "canonical_name"),
+        pl.DataFrame(
+            {"type": ["PER"], "surface": ["خالد حفتر"], "title": ["الفريق"], "start_char": [s],
+             "end_char": [s + 9], "canonical_name": ["خالد حفتر"]},
+        ),
+    )
+
+
+def test_title_triggers_an_unknown_name():
+    # "بوزيد" is not a known given name: the rank alone makes it a person
+    text, m = mentions_of("وصل العقيد بوزيد إلى المدينة")
+    _check_offsets(text, m)
+    assert_frame_equal(
+        _sel(m, "type", "surface", "title"),
+        pl.DataFrame({"type": ["PER"], "surface": ["بوزيد"], "title": ["العقيد"]}),
+    )
+
+
+def test_clitics_are_stripped_from_places():
+    text, m = mentions_of("وصل الوفد ببنغازي ثم وطرابلس")
+    _check_offsets(text, m)
+    assert_frame_equal(
+        _sel(m, "type", "surface", "start_char", "canonical_name"),
+        pl.DataFrame(
+            {"type": ["LOC", "LOC"], "surface": ["بنغازي", "طرابلس"],
+             "start_char": [text.index("ببنغازي") + 1, text.index("وطرابلس") + 1],
+             "canonical_name": ["بنغازي", "طرابلس"]},
+        ),
+    )
+
+
+def test_clitic_with_diacritics_is_skipped_in_chars():
+    # بِ + طرابلس: the clitic and its kasra are two characters
+    text, m = mentions_of("بِطرابلس مدينة كبيرة")
+    _check_offsets(text, m)
+    assert m["surface"].to_list() == ["طرابلس"]
+    assert m["start_char"].to_list() == [2]
+
+
+def test_org_stops_at_prefixed_word():
+    text, m = mentions_of("وأكدت مصادر من إدارة التوجيه المعنوي بالقيادة العامة أن اللقاء مهم")
+    _check_offsets(text, m)
+    assert_frame_equal(
+        _sel(m, "type", "surface"),
+        pl.DataFrame({"type": ["ORG", "ORG"], "surface": ["إدارة التوجيه المعنوي", "القيادة العامة"]}),
+    )
+
+
+def test_org_stops_before_preposition_word():
+    text, m = mentions_of("انتهاء ولاية حكومة الوحدة الوطنية برئاسة رئيسها")
+    assert _sel(m, "type", "surface").rows() == [("ORG", "حكومة الوحدة الوطنية")]
+
+
+def test_indefinite_phrase_is_not_an_org():
+    text, m = mentions_of("الدعوات لتشكيل حكومة موحدة جديدة وتشكيل قوة مشتركة")
+    assert m.height == 0
+
+
+def test_lil_prefix_restores_the_article_in_canonical_name():
+    text, m = mentions_of("القائد العام للقوات المسلحة")
+    _check_offsets(text, m)
+    assert _sel(m, "type", "surface", "canonical_name").rows() == [
+        ("ORG", "لقوات المسلحة", "القوات المسلحة")
+    ]
+
+
+def test_adjective_is_not_a_location():
+    text, m = mentions_of("توحيد المؤسسات الليبية والقوى الليبية")
+    assert m.filter(pl.col("type") == "LOC").height == 0
+
+
+def test_madina_makes_an_unknown_place():
+    text, m = mentions_of("وصلوا إلى مدينة قرقارش أمس", "وهي مدينة ساحلية")
+    _check_offsets(text, m)
+    assert _sel(m, "type", "surface").rows() == [("LOC", "قرقارش")]
+
+
+def test_surname_resolves_to_nearest_full_mention():
+    text, m = mentions_of(
+        "حفتر يلتقي وفدا",                       # nothing precedes: nearest following
+        "التقى المشير خليفة حفتر الوفد في بنغازي",
+        "وقال الفريق خالد حفتر إن اللقاء مهم",
+        "وأكد حفتر أن الحوار مستمر",               # nearest preceding: خالد حفتر
+    )
+    _check_offsets(text, m)
+    per = m.filter(pl.col("type") == "PER")
+    assert_frame_equal(
+        _sel(per, "surface", "title", "canonical_name", "sentence_index"),
+        pl.DataFrame(
+            {"surface": ["حفتر", "خليفة حفتر", "خالد حفتر", "حفتر"],
+             "title": [None, "المشير", "الفريق", None],
+             "canonical_name": ["خليفة حفتر", "خليفة حفتر", "خالد حفتر", "خالد حفتر"],
+             "sentence_index": [0, 1, 2, 3]},
+            schema_overrides={"sentence_index": pl.Int64},
+        ),
+    )
+    ids = per["entity_id"].to_list()
+    assert ids[0] == ids[1] == entity_id("PER", "خليفة حفتر")
+    assert ids[2] == ids[3] == entity_id("PER", "خالد حفتر")
+
+
+def test_surname_with_clitic_resolves():
+    text, m = mentions_of("ودعمت حكومة عبدالحميد الدبيبة الخطة", "وقال مقربون من الدبيبة وللدبيبة")
+    _check_offsets(text, m)
+    per = m.filter(pl.col("type") == "PER")
+    assert per["canonical_name"].to_list() == ["عبدالحميد الدبيبة"] * 2
+    assert per["surface"].to_list() == ["عبدالحميد الدبيبة", "الدبيبة"]
+
+
+def test_ambiguous_given_name_alone_is_not_a_person():
+    text, m = mentions_of("يعيش الناس على أمل كبير", "وكان سعيد بالنتيجة")
+    assert m.filter(pl.col("type") == "PER").height == 0
+
+
+def test_ala_is_not_the_name_ali():
+    text, m = mentions_of("شدد على الدور التاريخي", "وقال علي المبروك إن الوضع جيد")
+    per = m.filter(pl.col("type") == "PER")
+    assert per["surface"].to_list() == ["علي المبروك"]
+
+
+def test_name_stops_at_verb_and_function_word():
+    text, m = mentions_of("خالد حفتر يشيد بتنامي الوعي", "جمع خليفة حفتر في بنغازي")
+    per = m.filter(pl.col("type") == "PER")
+    assert per["surface"].to_list() == ["خالد حفتر", "خليفة حفتر"]
+
+
+def test_compound_given_name_with_space():
+    text, m = mentions_of("وصل عبد الله الثني إلى طبرق")
+    _check_offsets(text, m)
+    assert _sel(m, "type", "surface").rows() == [("PER", "عبد الله الثني"), ("LOC", "طبرق")]
+
+
+def test_mention_ids_and_entity_ids_across_articles():
+    _, _, toks = frames(("x", ["زار الوزير سرت وبنغازي"]), ("y", ["وصل الوفد إلى سرت"]))
+    m = entity_mentions(toks, RES)
+    assert m.filter(pl.col("article_id") == "x")["mention_id"].to_list() == [0, 1]
+    assert m.filter(pl.col("article_id") == "y")["mention_id"].to_list() == [0]
+    sirt = m.filter(pl.col("surface") == "سرت")["entity_id"].unique().to_list()
+    assert sirt == [entity_id("LOC", "سرت")]
+    ents = entities(m)
+    assert ents.filter(pl.col("canonical_name") == "سرت")["mention_count"].to_list() == [2]
+    assert ents.columns == ["entity_id", "canonical_name", "type", "mention_count"]
+
+
+def test_entity_id_uses_the_normalised_name():
+    assert entity_id("LOC", "مصراتة") == entity_id("LOC", "مصراته")
+    assert normalize("إدارة  التوجيه") == "اداره التوجيه"
+
+
+def test_empty_tokens():
+    _, _, toks = frames(("a", ["x"]))
+    m = entity_mentions(toks.clear(), RES)
+    assert m.height == 0 and m.columns[:3] == ["article_id", "mention_id", "entity_id"]

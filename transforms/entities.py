@@ -1,0 +1,675 @@
+"""tokens -> entity mentions (PER / ORG / LOC), rule-based, vectorised Polars.
+
+Everything runs as Polars expressions over (a) the *vocabulary* (unique tokens: lexicon
+look-ups with clitic stripping are computed once per distinct token) and (b) the tokens
+table sorted by article and token_index, where windows are ``shift`` columns masked to the
+same sentence.  There is no Python loop over tokens; Python only hashes the distinct
+canonical names (``entity_id``).
+
+Rules (first version; see also docs in ``seeds/README.md`` for the lexicons):
+
+* Matching uses ``match_key(norm)``; gazetteer look-ups may strip the proclitics
+  و ف ب ل ك (and وب ول فب فل وك) and لل/ولل -> ال ("للقوات" -> "القوات").  The least
+  stripping that hits wins ("وليد" is a name before "و"+"ليد").  A mention's
+  ``start_char`` skips the stripped letters, so ``surface`` is the bare name; for the
+  لل case the alef of the article is not in the text and ``surface`` starts at the second
+  ل ("لقوات المسلحة"), while ``canonical_name`` restores it ("القوات المسلحة").
+* PER: a core = a given name (given_names.csv, clitics allowed), a multi-word given name
+  (عبد الله, سيف الإسلام), or عبد + name / أبو + given name; or any name-like token right
+  after a title (titles.csv, "الفريق", "رئيس الوزراء").  The core is extended by up to 3
+  name-like tokens (not stop words / verbs / lexicon words / clitic+ال words / و-words /
+  imperfect-verb shapes ي.../ت...); a definite (ال) family name ends the name.  A trailing
+  joiner (بن ابن بنت أبو عبد) is dropped.  Ambiguous given names (أمل، سعيد، كريم ...,
+  flagged in the CSV) need a title or a continuation and no clitic.  The title is stored in
+  ``title`` and never in ``surface``.  A given name written with ى where the lexicon has ي
+  (على vs علي) is not a name.
+* LOC: places.csv (single and multi-word entries, clitics allowed).  Entries flagged
+  ambiguous (البيضاء، الزاوية، المغرب، السعودية ...) count only after a clitic, a
+  preposition/punctuation/sentence start, or مدينة/بلدة/قرية.  ``مدينة X`` makes X a LOC
+  even when X is not in the gazetteer, unless X ends in ة/ه (an adjective: مدينة ساحلية)
+  or is a stop/function word.  Nisba adjectives (الليبية) are never looked up as places.
+* ORG: a head (org_heads.csv: وزارة، حكومة، إدارة ... or definite القوات، الجيش ...)
+  followed by 1-4 bare definite tokens (or a place name: جامعة طرابلس), stopping at
+  clitic-prefixed words (بالقيادة), punctuation, stop words, titles, speech verbs and PER
+  tokens; plus full names (kind=name: الأمم المتحدة، القيادة العامة).  Indefinite
+  continuations (حكومة موحدة جديدة, قوة مشتركة) are not ORGs.
+* Overlaps: PER first (the ORG rule stops at PER tokens); then all candidates sorted by
+  start, longest first, PER > ORG > LOC on ties; a candidate overlapping an earlier kept
+  one is dropped.
+* Canonical names: a multi-token PER's canonical name is its dediacritised surface.  A
+  single-token PER (surname "حفتر", or a given name/title-triggered single name) resolves to
+  the full PER mention (>= 2 tokens) of the same article that ends (surname) or starts
+  (given name) with the same token: the nearest *preceding* one, else the nearest
+  *following* one.  So the headline "حفتر" (nothing precedes it) resolves to the first full
+  mention after it, "خالد حفتر"; "حكومة الدبيبة" resolves to "عبدالحميد الدبيبة".  Any
+  other token of the article equal (after clitic stripping) to such a surname is also a PER
+  mention.  LOC: the gazetteer's canonical form (مصراته -> مصراتة).  ORG: dediacritised
+  surface (لل restored).  ``entity_id`` = 16 hex of sha256(type + "\\x1f" +
+  normalize(canonical_name)): stable across articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+from transforms.resources import (
+    Resources,
+    dediac_expr,
+    load_resources,
+    match_key,
+    normalize,
+)
+
+__all__ = ["entity_mentions", "entities", "token_table", "QUOTE_CHARS"]
+
+QUOTE_CHARS = ['"', "«", "»", "“", "”", "„", "″"]
+OPEN_QUOTES = ["«", "“", "„"]
+CLOSE_QUOTES = ["»", "”"]
+# (prefix in key, replacement, key letters skipped in the token, restores ال)
+PREFIXES = [
+    ("", "", 0, False),
+    ("و", "", 1, False),
+    ("ف", "", 1, False),
+    ("ب", "", 1, False),
+    ("ل", "", 1, False),
+    ("ك", "", 1, False),
+    ("وب", "", 2, False),
+    ("ول", "", 2, False),
+    ("فب", "", 2, False),
+    ("فل", "", 2, False),
+    ("وك", "", 2, False),
+    ("لل", "ال", 1, True),
+    ("ولل", "ال", 2, True),
+    ("فلل", "ال", 2, True),
+]
+NAME_PREFIXES = ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك"]
+ALL_PREFIXES = [p[0] for p in PREFIXES]
+CONJ_PREFIXES = ["", "و", "ف"]
+JOINERS = ["بن", "ابن", "بنت", "ابو", "عبد"]
+_AR_LETTER = r"[\x{0621}-\x{063A}\x{0641}-\x{064A}\x{0671}-\x{06D3}]"
+_MARK = r"[\x{064B}-\x{065F}\x{0670}\x{0640}\x{06D6}-\x{06ED}\x{200C}-\x{200F}]"
+STOP_KINDS = ["prep", "conj", "particle", "pron", "rel", "dem", "verb", "common", "time"]
+
+MENTION_SCHEMA = {
+    "article_id": pl.String,
+    "mention_id": pl.Int64,
+    "entity_id": pl.String,
+    "type": pl.String,
+    "start_char": pl.Int64,
+    "end_char": pl.Int64,
+    "surface": pl.String,
+    "title": pl.String,
+    "sentence_index": pl.Int64,
+    "canonical_name": pl.String,
+}
+ENTITY_SCHEMA = {
+    "entity_id": pl.String,
+    "canonical_name": pl.String,
+    "type": pl.String,
+    "mention_count": pl.Int64,
+}
+
+
+# ----------------------------------------------------------------------------- helpers
+def _lookup(key: pl.Expr, keys: list[str], allowed: list[str], name: str) -> list[pl.Expr]:
+    """Clitic-stripping look-up of ``key`` in ``keys``: columns {name}_key (the matched
+    lexicon key), {name}_n (key letters stripped) and {name}_ll (ال restored)."""
+    keyset = pl.Series(sorted(set(keys)), dtype=pl.String)
+    hits, ns, lls = [], [], []
+    for prefix, repl, n, ll in PREFIXES:
+        if prefix not in allowed:
+            continue
+        if prefix:
+            cand = pl.when(key.str.starts_with(prefix)).then(
+                pl.lit(repl) + key.str.slice(len(prefix))
+            )
+            ok = cand.is_in(keyset.implode()) & (key.str.len_chars() >= len(prefix) + 2)
+        else:
+            cand = key
+            ok = key.is_in(keyset.implode())
+        hits.append(pl.when(ok).then(cand))
+        ns.append(pl.when(ok).then(pl.lit(n, pl.Int8)))
+        lls.append(pl.when(ok).then(pl.lit(ll)))
+    return [
+        pl.coalesce(hits).alias(f"{name}_key"),
+        pl.coalesce(ns).alias(f"{name}_n"),
+        pl.coalesce(lls).alias(f"{name}_ll"),
+    ]
+
+
+def _map(col: str, df: pl.DataFrame, value: str, dtype=pl.String) -> pl.Expr:
+    return pl.col(col).replace_strict(
+        df["key"], df[value], default=None, return_dtype=dtype
+    )
+
+
+def _vocab(tokens: pl.DataFrame, res: Resources) -> pl.DataFrame:
+    """One row per distinct token with all lexical features (cheap: vocabulary-sized)."""
+    v = tokens.select("token", "norm").unique("token").with_columns(
+        key=match_key(pl.col("norm").fill_null(pl.col("token"))),
+        raw=pl.col("token").str.replace_all(_MARK, ""),
+    )
+    key = pl.col("key")
+    stop_any = res.stopwords.filter(pl.col("kind").is_in(STOP_KINDS))["key"].unique()
+    kind_keys = {k: res.stopwords.filter(pl.col("kind") == k)["key"].unique() for k in
+                 ["prep", "block", "source_noun", "loc_trigger"]}
+    ng_first = res.ngrams["first_key"].unique().to_list()
+    v = v.with_columns(
+        *_lookup(key, res.given_names["key"].to_list(), NAME_PREFIXES, "gn"),
+        *_lookup(key, res.titles["key"].to_list(), ALL_PREFIXES, "title"),
+        *_lookup(key, res.places["key"].to_list(), ALL_PREFIXES, "place"),
+        *_lookup(key, res.org_heads["key"].to_list(), ALL_PREFIXES, "orgh"),
+        *_lookup(key, ng_first, ALL_PREFIXES, "mwf"),
+        *_lookup(key, kind_keys["loc_trigger"].to_list(), NAME_PREFIXES, "loct"),
+        is_word=key.str.contains(r"^[\x{0621}-\x{064A}]+$"),
+        is_punct=~key.str.contains(r"[\w]"),
+        qmark=pl.col("token").is_in(QUOTE_CHARS),
+        stop=key.is_in(stop_any.implode()),
+        prep=key.is_in(kind_keys["prep"].implode()),
+        block=key.is_in(kind_keys["block"].implode()),
+        source_noun=key.is_in(kind_keys["source_noun"].implode()),
+        sv=key.is_in(res.speech_verbs["key"].implode()),
+        comp=key.str.contains(r"^[بف]?ان(ه|ها|هم|هما|نا|ني|كم)?$"),
+        def_bare=key.str.starts_with("ال") & (key.str.len_chars() >= 4),
+        clitic_def=key.str.contains(r"^(?:[وف]?[بكل]ال|[وف]ال|[وف]?لل)"),
+        joiner=key.is_in(JOINERS),
+        abd=key.is_in(["عبد", "وعبد", "لعبد", "بعبد", "فعبد"]),
+        abu=key.is_in(["ابو", "وابو", "لابي", "لابو", "بابي"]),
+        verb_like=key.str.contains(r"^[يت]..."),
+        ends_h=key.str.ends_with("ه"),
+        klen=key.str.len_chars(),
+        off1=pl.col("token").str.extract(f"^((?:{_AR_LETTER}{_MARK}*){{1}})").str.len_chars(),
+        off2=pl.col("token").str.extract(f"^((?:{_AR_LETTER}{_MARK}*){{2}})").str.len_chars(),
+    )
+    v = v.with_columns(
+        gn_amb=_map("gn_key", res.given_names, "ambiguous", pl.Boolean),
+        gn_name=_map("gn_key", res.given_names, "name"),
+        title_form=_map("title_key", res.titles, "form"),
+        place_canon=_map("place_key", res.places, "canonical"),
+        place_amb=_map("place_key", res.places, "ambiguous", pl.Boolean),
+        orgh_kind=_map("orgh_key", res.org_heads, "kind"),
+    ).with_columns(
+        # على -> علي after normalisation: a word written with final ى is not the name علي.
+        gn_key=pl.when(
+            pl.col("raw").str.ends_with("ى") & pl.col("gn_name").str.ends_with("ي")
+        ).then(None).otherwise(pl.col("gn_key")),
+    ).with_columns(
+        gn0=pl.col("gn_key").is_not_null() & (pl.col("gn_n") == 0),
+        place0=pl.col("place_key").is_not_null() & (pl.col("place_n") == 0),
+    )
+    name_like = (
+        pl.col("is_word")
+        & (pl.col("klen") >= 2)
+        & ~pl.col("stop")
+        & ~pl.col("block")
+        & ~pl.col("sv")
+        & ~pl.col("comp")
+        & ~pl.col("source_noun")
+        & pl.col("title_key").is_null()
+        & pl.col("orgh_key").is_null()
+        & pl.col("place_key").is_null()
+        & pl.col("loct_key").is_null()
+        & ~pl.col("clitic_def")
+        & (~pl.col("key").str.starts_with("و") | pl.col("gn0"))
+        & (~pl.col("verb_like") | pl.col("gn0"))
+    )
+    return v.with_columns(
+        name_like=name_like,
+        cont=(pl.col("gn0") | name_like | pl.col("joiner")) & ~pl.col("stop"),
+        nisba=pl.col("def_bare") & pl.col("key").str.ends_with("ي"),
+    )
+
+
+def _is_grouped(tokens: pl.DataFrame) -> bool:
+    """True when rows of an article are contiguous and token_index increases."""
+    aid = pl.col("article_id")
+    chk = tokens.select(
+        runs=(aid != aid.shift(1)).fill_null(True).sum(),
+        n=aid.n_unique(),
+        bad=((aid == aid.shift(1)) & (pl.col("token_index") <= pl.col("token_index").shift(1))).sum(),
+    ).row(0)
+    return chk[0] == chk[1] and chk[2] == 0
+
+
+def token_table(tokens: pl.DataFrame, res: Resources) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Tokens in article order with ``r`` (global row), ``sid`` (global sentence id) and
+    the vocabulary features joined; returns (table, vocabulary)."""
+    base = tokens.select(
+        "article_id",
+        pl.col("sentence_index").cast(pl.Int64),
+        pl.col("token_index").cast(pl.Int64),
+        pl.col("start_char").cast(pl.Int64),
+        pl.col("end_char").cast(pl.Int64),
+        "token",
+        "norm",
+    )
+    if not _is_grouped(base):
+        base = base.sort("article_id", "token_index")
+    vocab = _vocab(base, res)
+    feats = [c for c in vocab.columns if c not in ("norm", "raw", "gn_name")]
+    aid, sidx = pl.col("article_id"), pl.col("sentence_index")
+    t = (
+        base.drop("norm")
+        .join(vocab.select(feats), on="token", how="left", maintain_order="left")
+        .with_columns(
+            r=pl.int_range(pl.len(), dtype=pl.Int64),
+            sid=((aid != aid.shift(1)) | (sidx != sidx.shift(1))).fill_null(True).cum_sum().cast(pl.Int64),
+            art=(aid != aid.shift(1)).fill_null(True).cum_sum().cast(pl.Int64),
+        )
+    )
+    return t, vocab
+
+
+def nxt(col: str | pl.Expr, k: int, within: str = "sid") -> pl.Expr:
+    """Value ``k`` rows ahead in the same sentence (``within``), else null."""
+    c = pl.col(col) if isinstance(col, str) else col
+    return pl.when(pl.col(within).shift(-k) == pl.col(within)).then(c.shift(-k))
+
+
+def prv(col: str | pl.Expr, k: int, within: str = "sid") -> pl.Expr:
+    c = pl.col(col) if isinstance(col, str) else col
+    return pl.when(pl.col(within).shift(k) == pl.col(within)).then(c.shift(k))
+
+
+def _flag(col: str | pl.Expr, k: int) -> pl.Expr:
+    e = nxt(col, k) if k > 0 else (prv(col, -k) if k < 0 else pl.col(col))
+    return e.fill_null(False)
+
+
+def _covered(t: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
+    """Boolean per token row: inside one of the (non-overlapping) spans r_start..r_end."""
+    if spans.height == 0:
+        return pl.Series("cov", [False] * t.height)
+    s = spans.sort("r_start")
+    idx = s["r_start"].search_sorted(t["r"], side="right") - 1
+    ends = pl.concat([pl.Series([-1], dtype=pl.Int64), s["r_end"].cast(pl.Int64)])
+    return (ends.gather(idx + 1) >= t["r"]).alias("cov")
+
+
+def _resolve_overlaps(c: pl.DataFrame) -> pl.DataFrame:
+    """Keep candidates in start order, longest first, lowest priority number first on
+    ties; drop anything that overlaps an earlier-starting kept span (approximation: any
+    earlier candidate's end counts)."""
+    c = c.sort(["r_start", "r_len", "prio"], descending=[False, True, False])
+    prev_end = pl.col("r_end").cum_max().shift(1).fill_null(-1)
+    return c.filter(pl.col("r_start") > prev_end)
+
+
+# ------------------------------------------------------------------------------ n-grams
+def _ngrams(t: pl.DataFrame, res: Resources) -> pl.DataFrame:
+    """Multi-word lexicon hits: r_start, ng_len, ng_type, ng_payload, ng_amb, mw_n, mw_ll."""
+    ng = res.ngrams
+    maxn = int(ng["n_tokens"].max() or 1)
+    cols = [nxt("key", k).alias(f"k{k}") for k in range(1, maxn)]
+    cand = t.with_columns(*cols).filter(pl.col("mwf_key").is_not_null())
+    if cand.height == 0:
+        return pl.DataFrame(schema={"r": pl.Int64, "ng_len": pl.Int32, "ng_type": pl.String,
+                                    "ng_payload": pl.String, "ng_amb": pl.Boolean,
+                                    "mwf_n": pl.Int8, "mwf_ll": pl.Boolean})
+    idx_map = pl.Series(range(ng.height), dtype=pl.Int64)
+    s = pl.col("mwf_key")
+    hits = []
+    for n in range(2, maxn + 1):
+        s = s + " " + pl.col(f"k{n - 1}")
+        hits.append(s.replace_strict(ng["key"], idx_map, default=None))
+    cand = cand.select("r", "mwf_n", "mwf_ll", ng_idx=pl.coalesce(hits[::-1])).filter(
+        pl.col("ng_idx").is_not_null()
+    )
+    info = ng.select(
+        ng_len="n_tokens", ng_type="type", ng_payload="payload", ng_amb="ambiguous"
+    )
+    return pl.concat([cand, info[cand["ng_idx"]]], how="horizontal").drop("ng_idx")
+
+
+# -------------------------------------------------------------------------------- rules
+def _per_candidates(t: pl.DataFrame, ng: pl.DataFrame) -> pl.DataFrame:
+    """PER spans (non-overlapping): r_start, r_end, n_strip, title."""
+    gn_ng = ng.filter(pl.col("ng_type") == "GN").select(
+        "r", gn_ng_len="ng_len", gn_ng_n="mwf_n"
+    )
+    title_ng = ng.filter(pl.col("ng_type") == "TITLE").select(
+        r=pl.col("r") + pl.col("ng_len"), title_ng="ng_payload"
+    ).unique("r", keep="first")
+    single_title = t.filter(pl.col("title_key").is_not_null()).select(
+        r=pl.col("r") + 1, title_1="title_form", t_sid="sid"
+    )
+    x = (
+        t.join(gn_ng, on="r", how="left", maintain_order="left")
+        .join(title_ng, on="r", how="left", maintain_order="left")
+        .join(single_title, on="r", how="left", maintain_order="left")
+        .with_columns(
+            title_before=pl.coalesce(
+                "title_ng", pl.when(pl.col("t_sid") == pl.col("sid")).then("title_1")
+            )
+        )
+    )
+    next_name = _flag("gn0", 1) | _flag("name_like", 1)
+    core_len = pl.coalesce(
+        pl.col("gn_ng_len").cast(pl.Int64),
+        pl.when(pl.col("abd") & next_name).then(2),
+        pl.when(pl.col("abu") & _flag("gn0", 1)).then(2),
+        pl.when(pl.col("gn_key").is_not_null()).then(1),
+    )
+    n_strip = pl.coalesce(
+        "gn_ng_n",
+        pl.when(pl.col("abd") | pl.col("abu")).then(pl.col("klen") - 3),
+        "gn_n",
+    ).cast(pl.Int64)
+    # title + nisba + given name (الرئيس الأمريكي جو بايدن)
+    nisba_title = pl.when(_flag("nisba", -1)).then(prv("title_before", 1))
+    x = x.with_columns(core_len=core_len, n_strip=n_strip, nisba_title=nisba_title)
+    by_title = pl.col("title_before").is_not_null() & (
+        pl.col("gn0")
+        | (pl.col("core_len").is_not_null() & (pl.col("n_strip") == 0))
+        | (pl.col("name_like") & ~pl.col("def_bare") & ~pl.col("ends_h"))
+    )
+    by_nisba = pl.col("nisba_title").is_not_null() & pl.col("gn0")
+    by_name = pl.col("core_len").is_not_null() & ~(
+        pl.col("gn_amb").fill_null(False) & (pl.col("n_strip") > 0)
+    )
+    x = x.with_columns(
+        by_title=by_title, by_nisba=by_nisba, by_name=by_name
+    ).filter(pl.col("by_title") | pl.col("by_nisba") | pl.col("by_name"))
+    # keep the columns the window needs only, but windows need the full table
+    x = t.select("r").join(
+        x.select("r", "core_len", "n_strip", "title_before", "nisba_title", "by_title",
+                 "by_nisba", "by_name"),
+        on="r", how="left", maintain_order="left",
+    )
+    t2 = pl.concat([t.select("r", "sid", "cont", "def_bare", "joiner",
+                             passes=pl.col("gn0") | pl.col("joiner"), core_gn=pl.col("gn_key").is_not_null()),
+                    x.drop("r")], how="horizontal")
+    c = pl.col("core_len").fill_null(1)
+    def at(col: str, k_from_core: int) -> pl.Expr:
+        # flag at offset (core_len - 1 + k_from_core) from the start token
+        return pl.when(c == 2).then(_flag(col, 1 + k_from_core)).otherwise(_flag(col, k_from_core))
+    # Name = core (+ further given names / joiners) + at most one family name: the name
+    # goes on only after a given name or a joiner ("خليفة بلقاسم حفتر", "محمد علي الحسن"),
+    # so "التقى خليفة حفتر الوفد" stops after حفتر.  After a title-triggered unknown core
+    # ("الرئيس ماكرون") a definite word is not taken.
+    core_gn = pl.col("core_gn") | (c == 2)
+    a1 = at("cont", 1) & (core_gn | ~at("def_bare", 1))
+    a2 = a1 & at("cont", 2) & at("passes", 1)
+    a3 = a2 & at("cont", 3) & at("passes", 2)
+    n_ext = a1.cast(pl.Int64) + a2.cast(pl.Int64) + a3.cast(pl.Int64)
+    last_joiner = (
+        pl.when(pl.col("n_ext") == 0).then(False)
+        .when(pl.col("n_ext") == 1).then(at("joiner", 1))
+        .when(pl.col("n_ext") == 2).then(at("joiner", 2))
+        .otherwise(at("joiner", 3))
+    )
+    t2 = t2.with_columns(n_ext=n_ext).with_columns(
+        n_ext=pl.col("n_ext") - last_joiner.cast(pl.Int64)
+    )
+    per = t2.filter(pl.col("by_title") | pl.col("by_nisba") | pl.col("by_name"))
+    per = per.with_columns(
+        # an ambiguous given name alone (no title, no continuation) is not a person
+        drop=~pl.col("by_title") & ~pl.col("by_nisba") & (pl.col("n_ext") == 0)
+        & (pl.col("core_len") == 1),
+    )
+    amb = t.select("r", amb=pl.col("gn_amb").fill_null(False))
+    per = per.join(amb, on="r", how="left", maintain_order="left").filter(~(pl.col("drop") & pl.col("amb")))
+    per = per.select(
+        r_start="r",
+        r_end=pl.col("r") + pl.col("core_len").fill_null(1) - 1 + pl.col("n_ext"),
+        n_strip=pl.when(pl.col("by_name")).then(pl.col("n_strip")).otherwise(0).fill_null(0),
+        ll=pl.lit(False),
+        title=pl.coalesce("title_before", pl.when(pl.col("by_nisba")).then("nisba_title")),
+        type=pl.lit("PER"),
+        canon=pl.lit(None, pl.String),
+        prio=pl.lit(0),
+    ).with_columns(r_len=pl.col("r_end") - pl.col("r_start"))
+    return _resolve_overlaps(per)
+
+
+def _org_candidates(t: pl.DataFrame, ng: pl.DataFrame, per_tok: pl.Series) -> pl.DataFrame:
+    t2 = t.select("r", "sid", "orgh_key", "orgh_n", "orgh_ll", "def_bare", "stop", "is_word",
+                  "sv", "title_key", "place_key", "place_n", "block").with_columns(per_tok)
+    np_tok = (
+        (
+            (pl.col("def_bare") & pl.col("is_word") & ~pl.col("stop") & ~pl.col("block")
+             & ~pl.col("sv") & pl.col("title_key").is_null())
+            | (pl.col("place_key").is_not_null() & (pl.col("place_n") == 0))
+        )
+        & ~pl.col("cov")
+    )
+    t2 = t2.with_columns(np=np_tok)
+    a1 = _flag("np", 1)
+    a2 = a1 & _flag("np", 2)
+    a3 = a2 & _flag("np", 3)
+    a4 = a3 & _flag("np", 4)
+    n_np = a1.cast(pl.Int64) + a2.cast(pl.Int64) + a3.cast(pl.Int64) + a4.cast(pl.Int64)
+    heads = t2.with_columns(n_np=n_np).filter(
+        pl.col("orgh_key").is_not_null() & ~pl.col("cov") & (pl.col("n_np") >= 1)
+    ).select(
+        r_start="r",
+        r_end=pl.col("r") + pl.col("n_np"),
+        n_strip=pl.col("orgh_n").cast(pl.Int64),
+        ll=pl.col("orgh_ll"),
+        title=pl.lit(None, pl.String),
+        type=pl.lit("ORG"),
+        canon=pl.lit(None, pl.String),
+        prio=pl.lit(1),
+    )
+    named = ng.filter(pl.col("ng_type") == "ORG").select(
+        r_start="r",
+        r_end=pl.col("r") + pl.col("ng_len").cast(pl.Int64) - 1,
+        n_strip=pl.col("mwf_n").cast(pl.Int64),
+        ll=pl.col("mwf_ll"),
+        title=pl.lit(None, pl.String),
+        type=pl.lit("ORG"),
+        canon="ng_payload",
+        prio=pl.lit(1),
+    )
+    return pl.concat([heads, named]).with_columns(r_len=pl.col("r_end") - pl.col("r_start"))
+
+
+def _loc_candidates(t: pl.DataFrame, ng: pl.DataFrame) -> pl.DataFrame:
+    prev_ok = (
+        _flag("prep", -1) | _flag("is_punct", -1) | prv("r", 1).is_null()
+        | _flag(pl.col("loct_key").is_not_null(), -1)
+    )
+    x = t.select(
+        "r", "sid", "place_key", "place_n", "place_ll", "place_canon", "place_amb", "is_word",
+        "stop", "clitic_def", "verb_like", "sv", "title_key", "ends_h", "block", "comp",
+        prev_ok=prev_ok,
+        after_trigger=_flag(pl.col("loct_key").is_not_null(), -1),
+    )
+    gaz = x.filter(
+        pl.col("place_key").is_not_null()
+        & (~pl.col("place_amb").fill_null(False) | (pl.col("place_n") > 0) | pl.col("prev_ok"))
+    ).select(
+        r_start="r", r_end="r", n_strip=pl.col("place_n").cast(pl.Int64), ll="place_ll",
+        title=pl.lit(None, pl.String), type=pl.lit("LOC"), canon="place_canon", prio=pl.lit(2),
+    )
+    trig = x.filter(
+        pl.col("after_trigger") & pl.col("place_key").is_null() & pl.col("is_word")
+        & ~pl.col("stop") & ~pl.col("block") & ~pl.col("comp") & ~pl.col("clitic_def")
+        & ~pl.col("verb_like") & ~pl.col("sv") & pl.col("title_key").is_null()
+        & ~pl.col("ends_h")
+    ).select(
+        r_start="r", r_end="r", n_strip=pl.lit(0, pl.Int64), ll=pl.lit(False),
+        title=pl.lit(None, pl.String), type=pl.lit("LOC"), canon=pl.lit(None, pl.String),
+        prio=pl.lit(2),
+    )
+    mw = ng.filter(pl.col("ng_type") == "LOC").join(
+        x.select("r", "prev_ok"), on="r", how="left", maintain_order="left"
+    ).filter(~pl.col("ng_amb") | (pl.col("mwf_n") > 0) | pl.col("prev_ok")).select(
+        r_start="r",
+        r_end=pl.col("r") + pl.col("ng_len").cast(pl.Int64) - 1,
+        n_strip=pl.col("mwf_n").cast(pl.Int64),
+        ll=pl.col("mwf_ll"),
+        title=pl.lit(None, pl.String),
+        type=pl.lit("LOC"),
+        canon="ng_payload",
+        prio=pl.lit(2),
+    )
+    return pl.concat([gaz, trig, mw]).with_columns(r_len=pl.col("r_end") - pl.col("r_start"))
+
+
+def _span_text(t: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
+    """Surface text of token spans (``sid``-local; gaps rebuilt as spaces, which is exact
+    for cleaned text where horizontal white space is one space)."""
+    ex = (
+        spans.select("mid", "r_start", "r_end")
+        .with_columns(r=pl.int_ranges("r_start", pl.col("r_end") + 1))
+        .explode("r")
+        .join(t.select("r", "token", "start_char", "end_char"), on="r", how="left", maintain_order="left")
+        .sort("mid", "r")
+        .with_columns(
+            gap=pl.when(pl.col("r") < pl.col("r_end"))
+            .then(pl.col("start_char").shift(-1) - pl.col("end_char"))
+            .otherwise(0)
+        )
+        .with_columns(
+            piece=pl.col("token").str.pad_end(pl.col("token").str.len_chars() + pl.col("gap"))
+        )
+    )
+    return ex.group_by("mid", maintain_order=True).agg(text=pl.col("piece").str.join(""))
+
+
+def _surname_mentions(t: pl.DataFrame, per: pl.DataFrame) -> pl.DataFrame:
+    """Single-token PER mentions: tokens (not inside a PER span) equal, after clitic
+    stripping, to the last token of a multi-token PER mention of the same article, when
+    that token is a name-like non-given-name of >= 3 letters (حفتر، الدبيبة)."""
+    tt = t.select("r", "art", "key", "name_like", "gn0", "klen")
+    full = per.filter(pl.col("r_len") >= 1).join(
+        tt.select(r_end="r", art="art", last_key="key",
+                  last_ok=pl.col("name_like") & ~pl.col("gn0") & (pl.col("klen") >= 3)),
+        on="r_end", how="left", maintain_order="left",
+    )
+    surnames = full.filter(pl.col("last_ok")).select("art", "last_key").unique()
+    # clitic-stripping look-up on the distinct keys only, then back to the token rows
+    vkeys = t.select(pl.col("key").unique()).with_columns(
+        *_lookup(pl.col("key"), surnames["last_key"].to_list(), NAME_PREFIXES, "sn")
+    ).filter(pl.col("sn_key").is_not_null())
+    free = (
+        t.select("r", "art", "key").with_columns(_covered(t, per))
+        .filter(~pl.col("cov") & pl.col("key").is_in(vkeys["key"].implode()))
+        .join(vkeys, on="key", how="inner")
+    )
+    return free.join(
+        surnames, left_on=["art", "sn_key"], right_on=["art", "last_key"], how="semi"
+    ).select(
+        r_start="r", r_end="r", n_strip=pl.col("sn_n").cast(pl.Int64), ll="sn_ll",
+        title=pl.lit(None, pl.String), type=pl.lit("PER"), canon=pl.lit(None, pl.String),
+        prio=pl.lit(0), r_len=pl.lit(0, pl.Int64),
+    )
+
+
+# ------------------------------------------------------------------------------ public
+def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None) -> pl.DataFrame:
+    """article_id, mention_id, entity_id, type, start_char, end_char, surface, title,
+    sentence_index, canonical_name (see module doc for the rules)."""
+    res = resources or load_resources()
+    if tokens.height == 0:
+        return pl.DataFrame(schema=MENTION_SCHEMA)
+    t, vocab = token_table(tokens, res)
+    ng = _ngrams(t, res)
+
+    cols = ["r_start", "r_end", "n_strip", "ll", "title", "type", "canon", "prio", "r_len"]
+    per = _per_candidates(t, ng).select(cols)
+    per = pl.concat([per, _surname_mentions(t, per).select(cols)]).sort("r_start")
+    per_tok = _covered(t, per)
+    org = _org_candidates(t, ng, per_tok)
+    loc = _loc_candidates(t, ng)
+    m = _resolve_overlaps(pl.concat([per, org.select(cols), loc.select(cols)]))
+
+    # geometry and surface
+    m = m.with_row_index("mid").join(
+        t.select(r_start="r", article_id="article_id", sentence_index="sentence_index",
+                 tok_start="start_char", off1="off1", off2="off2", art="art",
+                 first_key="key"),
+        on="r_start", how="left", maintain_order="left",
+    ).join(t.select(r_end="r", end_char="end_char", last_key="key"), on="r_end", how="left", maintain_order="left")
+    clitic = (
+        pl.when(pl.col("n_strip") == 0).then(0)
+        .when(pl.col("n_strip") == 1).then(pl.col("off1"))
+        .otherwise(pl.col("off2"))
+        .fill_null(0)
+        .cast(pl.Int64)
+    )
+    m = m.with_columns(clitic=clitic).with_columns(
+        start_char=pl.col("tok_start") + pl.col("clitic")
+    )
+    text = _span_text(t, m)
+    m = m.join(text, on="mid", how="left", maintain_order="left").with_columns(
+        surface=pl.col("text").str.slice(pl.col("clitic"))
+    )
+    disp = dediac_expr(pl.col("surface"))
+    disp = pl.when(pl.col("ll")).then(pl.lit("ا") + disp).otherwise(disp)
+    m = m.with_columns(canon=pl.coalesce("canon", disp))
+
+    # canonical names of single-token PER mentions: nearest preceding full mention with the
+    # same surname (last token) or given name (first token); else nearest following one.
+    full_ref = m.filter((pl.col("type") == "PER") & (pl.col("r_len") >= 1)).select(
+        "art", "r_start", "canon", "first_key", "last_key"
+    )
+    single = m.filter((pl.col("type") == "PER") & (pl.col("r_len") == 0)).with_columns(
+        skey=match_key(pl.col("surface"))
+    )
+    if single.height and full_ref.height:
+        resolved = []
+        for keycol in ("last_key", "first_key"):
+            ref = full_ref.select("art", "r_start", skey=keycol, ref_canon="canon").sort("r_start")
+            q = single.select("mid", "art", "r_start", "skey").sort("r_start")
+            for strategy in ("backward", "forward"):
+                resolved.append(
+                    q.join_asof(ref, on="r_start", by=["art", "skey"], strategy=strategy,
+                                check_sortedness=False)
+                    .select("mid", pl.col("ref_canon").alias(f"{keycol}_{strategy}"))
+                )
+        rr = single.select("mid")
+        for part in resolved:
+            rr = rr.join(part, on="mid", how="left", maintain_order="left")
+        rr = rr.select("mid", ref_canon=pl.coalesce(rr.columns[1:]))
+        m = m.join(rr, on="mid", how="left", maintain_order="left").with_columns(
+            canon=pl.coalesce("ref_canon", "canon")
+        )
+    m = m.filter(pl.col("surface").str.len_chars() > 0)
+
+    # entity ids: sha256 over the distinct (type, canonical) pairs only
+    keys = m.select("type", "canon").unique()
+    ids = [
+        hashlib.sha256(f"{ty}\x1f{normalize(cn)}".encode()).hexdigest()[:16]
+        for ty, cn in keys.iter_rows()
+    ]
+    keys = keys.with_columns(entity_id=pl.Series(ids, dtype=pl.String))
+    m = m.join(keys, on=["type", "canon"], how="left", maintain_order="left").sort("r_start")
+    out = m.select(
+        "article_id",
+        mention_id=pl.int_range(pl.len(), dtype=pl.Int64).over("art"),
+        entity_id="entity_id",
+        type="type",
+        start_char="start_char",
+        end_char="end_char",
+        surface="surface",
+        title="title",
+        sentence_index="sentence_index",
+        canonical_name="canon",
+    )
+    return out.cast(MENTION_SCHEMA)  # type: ignore[arg-type]
+
+
+def entities(mentions: pl.DataFrame) -> pl.DataFrame:
+    """entity_id, canonical_name (most frequent spelling), type, mention_count."""
+    if mentions.height == 0:
+        return pl.DataFrame(schema=ENTITY_SCHEMA)
+    names = (
+        mentions.group_by("entity_id", "canonical_name")
+        .agg(n=pl.len())
+        .sort(["entity_id", "n", "canonical_name"], descending=[False, True, False])
+        .unique("entity_id", keep="first")
+        .select("entity_id", "canonical_name")
+    )
+    counts = mentions.group_by("entity_id").agg(
+        type=pl.col("type").first(), mention_count=pl.len()
+    )
+    return (
+        counts.join(names, on="entity_id")
+        .select("entity_id", "canonical_name", "type", "mention_count")
+        .sort("mention_count", "entity_id", descending=[True, False])
+        .cast(ENTITY_SCHEMA)  # type: ignore[arg-type]
+    )
