@@ -177,7 +177,7 @@ def _vocab(tokens: pl.DataFrame, res: Resources) -> pl.DataFrame:
         joiner=key.is_in(JOINERS),
         abd=key.is_in(["عبد", "وعبد", "لعبد", "بعبد", "فعبد"]),
         abu=key.is_in(["ابو", "وابو", "لابي", "لابو", "بابي"]),
-        verb_like=key.str.contains(r"^[يت]..."),
+        verb_like=key.str.contains(r"^(?:[يت]|س[يتن])..."),  # imperfect / future (سيستقبل)
         ends_h=key.str.ends_with("ه"),
         klen=key.str.len_chars(),
         off1=pl.col("token").str.extract(f"^((?:{_AR_LETTER}{_MARK}*){{1}})").str.len_chars(),
@@ -403,11 +403,15 @@ def _per_candidates(t: pl.DataFrame, ng: pl.DataFrame) -> pl.DataFrame:
     t2 = t2.with_columns(n_ext=n_ext).with_columns(
         n_ext=pl.col("n_ext") - last_joiner.cast(pl.Int64)
     )
-    per = t2.filter(pl.col("by_title") | pl.col("by_nisba") | pl.col("by_name"))
+    per = t2.with_columns(strong_next=at("def_bare", 1) | at("passes", 1)).filter(
+        pl.col("by_title") | pl.col("by_nisba") | pl.col("by_name")
+    )
     per = per.with_columns(
-        # an ambiguous given name alone (no title, no continuation) is not a person
-        drop=~pl.col("by_title") & ~pl.col("by_nisba") & (pl.col("n_ext") == 0)
-        & (pl.col("core_len") == 1),
+        # an ambiguous given name (أمل، فتح، سعيد) needs a title, or a continuation that
+        # starts with a family name in ال, another given name or a joiner: "فتح معبر" is not
+        # a person, "جمال عبد الناصر" is.
+        drop=~pl.col("by_title") & ~pl.col("by_nisba") & (pl.col("core_len") == 1)
+        & ((pl.col("n_ext") == 0) | ~pl.col("strong_next")),
     )
     amb = t.select("r", amb=pl.col("gn_amb").fill_null(False))
     per = per.join(amb, on="r", how="left", maintain_order="left").filter(~(pl.col("drop") & pl.col("amb")))

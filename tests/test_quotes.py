@@ -1,0 +1,150 @@
+"""Unit tests for transforms.quotes: one behaviour each, on tiny inline frames."""
+
+from __future__ import annotations
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from test_entities import RES, frames
+from transforms.entities import entity_mentions
+from transforms.quotes import quotes
+from transforms.resources import entity_id
+
+
+def run(*sents: str, aid: str = "a") -> tuple[str, pl.DataFrame]:
+    texts, s, t = frames((aid, list(sents)))
+    q = quotes(s, t, entity_mentions(t, RES), RES)
+    text = texts[aid]
+    for row in q.iter_rows(named=True):
+        assert text[row["start_char"]:row["end_char"]] == row["text"], row
+        if row["speaker_start_char"] is not None:
+            assert text[row["speaker_start_char"]:row["speaker_end_char"]] == row["speaker_text"], row
+    return text, q
+
+
+COLS = ("kind", "text", "verb", "speaker_text")
+
+
+def expect(q: pl.DataFrame, rows: list[tuple], cols=COLS) -> None:
+    assert_frame_equal(
+        q.select(cols),
+        pl.DataFrame(rows, schema={c: q.schema[c] for c in cols}, orient="row"),
+    )
+
+
+def test_direct_quote_after_colon_with_explicit_subject():
+    text, q = run('وقال العقيد أحمد المسماري: "الوضع تحت السيطرة".')
+    expect(q, [("direct", "الوضع تحت السيطرة", "قال", "أحمد المسماري")])
+    assert q["start_char"][0] == text.index("الوضع")  # inside the marks
+    assert q["speaker_entity_id"][0] == entity_id("PER", "أحمد المسماري")
+
+
+def test_direct_quote_right_after_participle():
+    _, q = run('وأعلن أحمد المسماري انتهاء العملية، قائلاً «انتهت المهمة بنجاح».')
+    expect(q, [("direct", "انتهت المهمة بنجاح", "قائلاً", "أحمد المسماري")])
+
+
+def test_describe_construction_is_direct():
+    _, q = run('شدد الفريق خالد حفتر على الحوار، مشيداً بما وصفه بـ"الوعي الوطني المتنامي".')
+    expect(q, [("direct", "الوعي الوطني المتنامي", "وصفه", "خالد حفتر")])
+
+
+def test_indirect_clause_with_role_appositive():
+    _, q = run("وقال اللواء خالد المحجوب، مدير إدارة التوجيه المعنوي، إن اللقاء جاء في وقته.")
+    expect(
+        q,
+        [("indirect", "اللقاء جاء في وقته", "قال", "خالد المحجوب", "مدير إدارة التوجيه المعنوي")],
+        COLS + ("speaker_role",),
+    )
+
+
+def test_mixed_clause_contains_a_quoted_fragment():
+    _, q = run('وقال خالد المحجوب إن اللقاء يمثل "خطوة عملية" مهمة.')
+    expect(q, [("mixed", 'اللقاء يمثل "خطوة عملية" مهمة', "قال", "خالد المحجوب")])
+
+
+def test_clause_ends_before_a_new_attribution():
+    _, q = run("وقال خالد المحجوب إن اللقاء مهم، مشيراً إلى أن الحوار مستمر.")
+    expect(
+        q,
+        [
+            ("indirect", "اللقاء مهم", "قال", "خالد المحجوب"),
+            ("indirect", "الحوار مستمر", "مشيراً", "خالد المحجوب"),  # participle: main subject
+        ],
+    )
+
+
+def test_fronted_source_bihasab():
+    _, q = run("وبحسب مراقبين سياسيين، فإن الخطوة تشكل اختباراً حقيقياً.")
+    expect(q, [("indirect", "الخطوة تشكل اختباراً حقيقياً", "بحسب", "مراقبين سياسيين")])
+    assert q["speaker_entity_id"][0] is None
+
+
+def test_trailing_source_needs_a_source_noun():
+    _, q = run("قتل خمسة أشخاص في الاشتباكات، بحسب مصادر طبية.", "وتم ذلك حسب الخطة المقررة.")
+    expect(q, [("indirect", "قتل خمسة أشخاص في الاشتباكات", "بحسب", "مصادر طبية")])
+
+
+def test_pronoun_subject_carries_over_from_previous_quote():
+    _, q = run("وقال أحمد المسماري إن الوضع مستقر.", "وأضاف أن القوات جاهزة.")
+    expect(
+        q,
+        [
+            ("indirect", "الوضع مستقر", "قال", "أحمد المسماري"),
+            ("indirect", "القوات جاهزة", "أضاف", "أحمد المسماري"),
+        ],
+    )
+    assert q["speaker_entity_id"].to_list() == [entity_id("PER", "أحمد المسماري")] * 2
+
+
+def test_subjectless_verb_takes_first_person_of_its_sentence():
+    _, q = run("التقى المشير خليفة حفتر وفداً في بنغازي، حيث شدد على أن الحل من الداخل.")
+    expect(q, [("indirect", "الحل من الداخل", "شدد", "خليفة حفتر")])
+
+
+def test_generic_subject_up_to_the_organisation():
+    _, q = run("وأكدت مصادر من إدارة التوجيه المعنوي بالقيادة العامة أن اللقاء مهم.")
+    expect(q, [("indirect", "اللقاء مهم", "أكدت", "مصادر من إدارة التوجيه المعنوي")])
+    assert q["speaker_entity_id"][0] is None  # anonymous sources, not the ORG itself
+
+
+def test_scare_quotes_without_speech_verb_are_not_quotes():
+    _, q = run('أطلق الجيش عملية "الكرامة" في المدينة.', 'وصل وفد "المصالحة" إلى سرت.')
+    assert q.height == 0
+
+
+def test_speech_verb_with_noun_phrase_only_is_not_a_quote():
+    _, q = run("شدد الفريق خالد حفتر على الدور التاريخي للمدينة.")
+    assert q.height == 0
+
+
+def test_blocked_complementizer_is_not_reported_speech():
+    # أن after بعد belongs to a temporal clause, not to أعلن
+    _, q = run("أعلن الجيش سيطرته على المدينة بعد أن انسحبت القوات.")
+    assert q.height == 0
+
+
+def test_quote_ids_and_sentence_index():
+    texts, s, t = frames(
+        ("a", ["خبر أول.", "وقال أحمد المسماري إن الوضع مستقر.", 'وأضاف: "نحن جاهزون".']),
+        ("b", ["وأكد خالد المحجوب أن اللقاء مهم."]),
+    )
+    q = quotes(s, t, entity_mentions(t, RES), RES)
+    assert q.select("article_id", "quote_id", "kind", "sentence_index").rows() == [
+        ("a", 0, "indirect", 1),
+        ("a", 1, "direct", 2),
+        ("b", 0, "indirect", 0),
+    ]
+    assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري", "خالد المحجوب"]
+
+
+def test_no_introducers_gives_empty_frame_with_schema():
+    texts, s, t = frames(("a", ["لا شيء هنا."]))
+    q = quotes(s, t, entity_mentions(t, RES), RES)
+    assert q.height == 0
+    assert q.columns[:4] == ["article_id", "quote_id", "kind", "start_char"]
+
+
+def test_clause_ends_at_comma_fiima():
+    _, q = run("وأكد أحمد المسماري أن الوضع مستقر، فيما لم تعلق الحكومة على ذلك.")
+    expect(q, [("indirect", "الوضع مستقر", "أكد", "أحمد المسماري")])

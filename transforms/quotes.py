@@ -1,0 +1,579 @@
+"""sentences / tokens / mentions -> attributed quotations, rule-based, vectorised Polars.
+
+All steps are Polars column operations on the tokens table (sorted by article and
+token_index, ``r`` = global row): "next X after token r" is a ``search_sorted`` over the
+sorted positions of X, "no Y between a and b" a difference of prefix sums of Y.  No Python
+loop over tokens or quotes.
+
+Introducers are the words of ``seeds/speech_verbs.csv`` (kinds verb, participle, describe,
+noun, source); introducers inside a quotation are ignored.
+
+* direct: a paired quotation (« » by direction, " “ ” „ ″ alternating within a sentence)
+  whose opening mark comes right after an introducer (قال "..."، قائلاً "...") or after a
+  colon that follows it (قال اللواء ...: "...") or, for وصف/وصفه, after بـ (وصفه بـ"...").
+  ``start_char``/``end_char`` are inside the marks.  A quotation with no such introducer
+  (scare quotes, names) is not a quote.
+* indirect: the first complementizer أن/إن/بأن/فإن (+ pronoun: أنه ...) after an introducer
+  in the same sentence, at most 16 tokens later, with no other introducer, quotation mark,
+  colon, sentence-internal stop (؛ . ! ؟) or "block" word (يجب، بعد، منذ ... see
+  stopwords.csv) in between.  The span runs from the token after the complementizer to the
+  end of the sentence, or to just before the next introducer of the sentence that itself
+  introduces a quote ("، مشيراً إلى أن"); trailing punctuation is trimmed.  An introducer
+  followed by a noun phrase only (شدد على الدور التاريخي ...) yields no quote.
+* mixed: an indirect span that contains a paired quotation.
+* sources (بحسب، حسب، وفقاً لـ، نقلاً عن، طبقاً لـ): fronted at sentence start
+  ("وبحسب مراقبين سياسيين، فإن ..."): speaker = the phrase up to the comma, quote = the
+  clause after the comma (after فإن/إن/أن when present); trailing ("...، بحسب مصادر
+  طبية."): quote = the sentence before the comma, only when the phrase is headed by a
+  source noun (مصادر، مراقبين ...) or a mention.
+* Speaker of a verb/participle/describe/noun introducer, first that applies:
+  1. explicit subject: a PER/ORG mention starting within 5 tokens after the verb with only
+     content words between (a title, or a role: "الناطق باسم الجيش"); the role is the
+     appositive between commas right after the mention ("خالد المحجوب، مدير إدارة
+     التوجيه المعنوي، إن") or else the words between the verb and the mention when they are
+     not just the mention's title.  Otherwise, for a quote-producing introducer whose next
+     word is a content word, a generic subject: from that word to the end of the first
+     mention inside it ("مصادر من إدارة التوجيه المعنوي") or to the complement; a generic
+     subject has no entity (decision: "sources from X" is not X speaking).
+  2. the explicit subject of the nearest preceding introducer of the same sentence
+     (participles: "شدد الفريق خالد حفتر على ...، مشيداً بما وصفه بـ"..."");
+  3. the first PER mention of the sentence before the introducer (its main subject:
+     "... جمع المشير خليفة حفتر ...، حيث شدد على أن");
+  4. the speaker of the previous introducer of the article (carry-over: "وأضاف أن",
+     "وأكد أن" at sentence start);
+  5. none.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.entities import CLOSE_QUOTES, OPEN_QUOTES, _span_text, prv, token_table
+from transforms.resources import Resources, load_resources
+
+__all__ = ["quotes", "QUOTE_SCHEMA"]
+
+QUOTE_SCHEMA = {
+    "article_id": pl.String,
+    "quote_id": pl.Int64,
+    "kind": pl.String,
+    "start_char": pl.Int64,
+    "end_char": pl.Int64,
+    "text": pl.String,
+    "verb": pl.String,
+    "speaker_text": pl.String,
+    "speaker_start_char": pl.Int64,
+    "speaker_end_char": pl.Int64,
+    "speaker_entity_id": pl.String,
+    "speaker_role": pl.String,
+    "sentence_index": pl.Int64,
+}
+HARD_STOPS = [".", "!", "?", "؟", "؛", ";", "…"]
+TRAILING = [".", "،", ",", "؛", ";", ":", "!", "?", "؟", "-", "–", "—", "…", "(", ")"]
+MAX_GAP = 16
+SUBJECT_WINDOW = 5
+
+
+# ----------------------------------------------------------------------------- helpers
+def _next_after(positions: pl.Series, r: pl.Series) -> pl.Series:
+    """First element of sorted ``positions`` strictly greater than each ``r`` (or null)."""
+    ext = pl.concat([positions.cast(pl.Int64), pl.Series([None], dtype=pl.Int64)])
+    return ext.gather(positions.search_sorted(r, side="right"))
+
+
+def _prev_at_or_before(positions: pl.Series, r: pl.Series) -> pl.Series:
+    ext = pl.concat([pl.Series([None], dtype=pl.Int64), positions.cast(pl.Int64)])
+    return ext.gather(positions.search_sorted(r, side="right"))
+
+
+class _Prefix:
+    """Counts of a flag strictly between two rows, via a prefix sum."""
+
+    def __init__(self, flag: pl.Series):
+        self.cs = pl.concat([pl.Series([0], dtype=pl.Int64), flag.cast(pl.Int64).cum_sum()])
+
+    def between(self, a: pl.Series, b: pl.Series) -> pl.Series:
+        """number of flagged rows r with a < r < b (0 when b <= a + 1; null if a/b null)."""
+        n = len(self.cs) - 1
+        lo = (a + 1).clip(lower_bound=0, upper_bound=n)
+        hi = b.clip(lower_bound=0, upper_bound=n)
+        return (self.cs.gather(hi) - self.cs.gather(lo)).clip(lower_bound=0)
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=QUOTE_SCHEMA)
+
+
+# ------------------------------------------------------------------------------ public
+def quotes(
+    sentences: pl.DataFrame,
+    tokens: pl.DataFrame,
+    mentions: pl.DataFrame,
+    resources: Resources | None = None,
+) -> pl.DataFrame:
+    """article_id, quote_id, kind, start_char, end_char, text, verb, speaker_text,
+    speaker_start_char, speaker_end_char, speaker_entity_id, speaker_role, sentence_index.
+    """
+    res = resources or load_resources()
+    if tokens.height == 0:
+        return _empty()
+    t, _ = token_table(tokens, res)
+    n = t.height
+    sid = t["sid"]
+    tok = t["token"]
+    key = t["key"]
+
+    # -- sentence bounds (first / last row of each sentence, per row)
+    first_r = t.select(pl.col("r").min().over("sid"))["r"]
+    last_r = t.select(pl.col("r").max().over("sid"))["r"]
+
+    # -- paired quotation marks, within a sentence
+    qm = t.filter(pl.col("qmark")).select("r", "sid", "token")
+    qm = qm.with_columns(
+        amb=~pl.col("token").is_in(OPEN_QUOTES + CLOSE_QUOTES),
+    ).with_columns(
+        amb_rank=pl.when(pl.col("amb")).then(pl.col("amb").cast(pl.Int64).cum_sum().over("sid") - 1)
+    ).with_columns(
+        is_open=pl.when(pl.col("amb")).then(pl.col("amb_rank") % 2 == 0)
+        .otherwise(pl.col("token").is_in(OPEN_QUOTES)),
+    ).with_columns(
+        next_r=pl.col("r").shift(-1).over("sid"),
+        next_open=pl.col("is_open").shift(-1).over("sid"),
+    )
+    pairs = qm.filter(pl.col("is_open") & (pl.col("next_open") == False)).select(  # noqa: E712
+        qo="r", qc="next_r", sid="sid"
+    ).sort("qo")
+    po, pc = pairs["qo"], pairs["qc"]
+    open_flag = t.select(pl.col("r").is_in(po.implode()))["r"]
+    inside_flag_pos = _prev_at_or_before(po, t["r"])  # last pair open at/before each row
+    pc_of = pl.concat([pl.Series([None], dtype=pl.Int64), pc.cast(pl.Int64)]).gather(
+        po.search_sorted(t["r"], side="right")
+    )
+    inside = ((inside_flag_pos < t["r"]) & (pc_of > t["r"])).fill_null(False)
+
+    # -- prefix sums
+    hard = t.select(pl.col("token").is_in(HARD_STOPS) | pl.col("block"))["token"]
+    colon = t.select(pl.col("token").is_in([":", "："]))["token"]
+    P_hard = _Prefix(hard)
+    P_q = _Prefix(t["qmark"])
+    P_colon = _Prefix(colon)
+    P_open = _Prefix(open_flag)
+    nonsubj = t.select(
+        pl.col("is_punct") | pl.col("comp") | pl.col("prep") | pl.col("block") | pl.col("sv")
+        | pl.col("qmark") | pl.col("stop")
+    )["is_punct"]
+    P_nonsubj = _Prefix(nonsubj)
+    not_trailing = t.select(~pl.col("token").is_in(TRAILING))["token"]
+    last_word = t.select(pl.when(not_trailing).then(pl.col("r")).forward_fill())["r"]
+
+    # -- introducers
+    sv = res.speech_verbs.select(
+        "key", "lemma", sv_kind="kind", takes="takes"
+    )
+    sv_keys = set(sv["key"].to_list())
+    intro = (
+        t.with_columns(inside=inside)
+        .filter(pl.col("sv") & ~pl.col("inside"))
+        .select("r", "sid", "art", "article_id", "sentence_index", "key", "token", "off1", "klen")
+        .join(sv, on="key", how="left", maintain_order="left")
+        .sort("r")
+    )
+    if intro.height == 0:
+        return _empty()
+    # verb as written, without the conjunction و/ف
+    vf = intro.select(
+        strip=(pl.col("key").str.contains("^[وف]") & pl.col("key").str.slice(1).is_in(list(sv_keys)))
+    )["strip"]
+    intro = intro.with_columns(
+        verb=pl.when(vf).then(pl.col("token").str.slice(pl.col("off1"))).otherwise(pl.col("token"))
+    )
+    r = intro["r"]
+    isid = intro["sid"]
+    blocking = intro.filter(pl.col("sv_kind") != "noun")["r"]
+    nb = _next_after(blocking, r)
+    nb_ok = nb.is_null() | (sid.gather(nb.fill_null(0)) != isid)
+    comp_pos = t.filter(pl.col("comp"))["r"]
+    comp = _next_after(comp_pos, r)
+    colon_pos = t.filter(pl.col("token").is_in([":", "："]))["r"]
+    qo = _next_after(po, r)
+    qc = pc.gather(po.search_sorted(qo.fill_null(-1), side="left").clip(upper_bound=max(len(po) - 1, 0))) if len(po) else pl.Series([None] * len(r), dtype=pl.Int64)
+
+    def same_sid(x: pl.Series) -> pl.Series:
+        return (~x.is_null()) & (sid.gather(x.fill_null(0)) == isid)
+
+    def before_nb(x: pl.Series) -> pl.Series:
+        return nb_ok | (x < nb).fill_null(False)
+
+    takes = intro["takes"]
+    kind = intro["sv_kind"]
+    clause_ok = (
+        takes.is_in(["both", "clause"])
+        & (kind != "source")
+        & same_sid(comp)
+        & before_nb(comp)
+        & ((comp - r) <= MAX_GAP).fill_null(False)
+        & (P_hard.between(r, comp.fill_null(0)) == 0)
+        & (P_q.between(r, comp.fill_null(0)) == 0)
+        & (P_colon.between(r, comp.fill_null(0)) == 0)
+    ).fill_null(False)
+    qo0 = qo.fill_null(0)
+    prev_tok = tok.gather((qo0 - 1).clip(lower_bound=0))
+    prev_key = key.gather((qo0 - 1).clip(lower_bound=0))
+    direct_ok = (
+        takes.is_in(["both", "quote"])
+        & (kind != "source")
+        & same_sid(qo)
+        & before_nb(qo)
+        & (
+            (qo == r + 1)
+            | (
+                prev_tok.is_in([":", "："])
+                & ((qo - r) <= MAX_GAP)
+                & (P_hard.between(r, qo0 - 1) == 0)
+                & (P_q.between(r, qo0) == 0)
+            )
+            | (
+                (kind == "describe")
+                & (prev_key == "ب")
+                & ((qo - r) <= 6)
+                & (P_hard.between(r, qo0) == 0)
+                & (P_q.between(r, qo0) == 0)
+            )
+        )
+    ).fill_null(False)
+    use_direct = direct_ok & (~clause_ok | (qo < comp).fill_null(True))
+    use_clause = clause_ok & ~use_direct
+    intro = intro.with_columns(
+        mode=pl.when(use_direct).then(pl.lit("direct")).when(use_clause).then(pl.lit("clause")),
+        comp=comp,
+        qo=qo,
+        qc=qc,
+        first_r=first_r.gather(r),
+        last_r=last_r.gather(r),
+    )
+
+    # -- sources: fronted / trailing attribution phrases
+    src = intro.filter(pl.col("sv_kind") == "source")
+    if src.height:
+        sr = src["r"]
+        k1 = key.gather((sr + 1).clip(upper_bound=n - 1))
+        np_start = pl.select(
+            pl.when((src["lemma"] == "نقل") & (k1 == "عن")).then(sr + 2).otherwise(sr + 1)
+        ).to_series()
+        punct_pos = t.filter(pl.col("is_punct"))["r"]
+        np_punct = _next_after(punct_pos, np_start - 1)
+        punct_in_sentence = (~np_punct.is_null()) & (sid.gather(np_punct.fill_null(0)) == src["sid"])
+        np_end_excl = pl.select(
+            pl.when(punct_in_sentence).then(np_punct).otherwise(src["last_r"] + 1)
+        ).to_series()
+        # a proclitic ل on the first word of the phrase (وفقاً لمصادر) is not part of it
+        np_first = np_start.clip(upper_bound=n - 1)
+        np_clitic = pl.select(
+            pl.when(src["lemma"].is_in(["وفق", "طبق"]) & key.gather(np_first).str.starts_with("ل"))
+            .then(t["off1"].gather(np_first)).otherwise(0)
+        ).to_series()
+        fronted = (sr - src["first_r"]) <= 1
+        comma_after = tok.gather(np_end_excl.clip(upper_bound=n - 1)).is_in(["،", ","]) & punct_in_sentence
+        after = np_end_excl + 1
+        after_is_comp = t["comp"].gather(after.clip(upper_bound=n - 1)) & (sid.gather(after.clip(upper_bound=n - 1)) == src["sid"])
+        clause_start = pl.select(pl.when(after_is_comp).then(after + 1).otherwise(after)).to_series()
+        np_len = np_end_excl - np_start
+        head_key = key.gather(np_start.clip(upper_bound=n - 1))
+        head_src = head_key.is_in(res.stop_keys("source_noun")) | head_key.str.slice(1).is_in(res.stop_keys("source_noun"))
+        prev_comma = tok.gather((sr - 1).clip(lower_bound=0)).is_in(["،", ","]) & (sr > src["first_r"])
+        src = src.with_columns(
+            np_start=np_start, np_end=np_end_excl - 1, np_clitic=np_clitic,
+            fronted=fronted & comma_after & (np_len >= 1) & (np_len <= 8),
+            trailing=~fronted & prev_comma & (np_len >= 1) & (np_len <= 8),
+            head_src=head_src,
+            clause_start=clause_start,
+        )
+    else:
+        src = src.with_columns(
+            np_start=pl.lit(None, pl.Int64), np_end=pl.lit(None, pl.Int64),
+            np_clitic=pl.lit(None, pl.Int64), fronted=pl.lit(False), trailing=pl.lit(False),
+            head_src=pl.lit(False), clause_start=pl.lit(None, pl.Int64),
+        )
+
+    # -- mentions -> token rows
+    arts = t.select("article_id", "art").unique("article_id")
+    ms = mentions.select("article_id", "entity_id", "type", "start_char", "end_char", "surface",
+                         "title").join(arts, on="article_id", how="inner")
+    if ms.height:
+        tk = t.select("art", "r", "start_char").sort("art", "start_char")
+        ms = ms.sort("art", "start_char").join_asof(
+            tk.rename({"r": "m_r_start", "start_char": "_s"}), left_on="start_char",
+            right_on="_s", by="art", strategy="backward", check_sortedness=False,
+        ).with_columns(_e=pl.col("end_char") - 1).sort("art", "_e").join_asof(
+            tk.rename({"r": "m_r_end", "start_char": "_s2"}), left_on="_e", right_on="_s2",
+            by="art", strategy="backward", check_sortedness=False,
+        ).drop("_s", "_s2", "_e").sort("m_r_start")
+    else:
+        ms = ms.with_columns(m_r_start=pl.lit(None, pl.Int64), m_r_end=pl.lit(None, pl.Int64))
+    ms = ms.filter(pl.col("m_r_start").is_not_null() & pl.col("type").is_in(["PER", "ORG"]))
+    ms = ms.unique("m_r_start", keep="first").sort("m_r_start")
+    m_start = ms["m_r_start"]
+
+    # -- explicit subject of verb-like introducers
+    ev = intro.filter(pl.col("sv_kind") != "source")
+    er = ev["r"]
+    nm = _next_after(m_start, er)
+    m_idx = m_start.search_sorted(er, side="right")
+    ok = (
+        ~nm.is_null()
+        & (sid.gather(nm.fill_null(0)) == ev["sid"])
+        & ((nm - er) <= SUBJECT_WINDOW)
+        & (P_nonsubj.between(er, nm.fill_null(0)) == 0)
+    ).fill_null(False)
+    mrow = ms.select(
+        "entity_id", "type", "start_char", "end_char", "surface", "title", "m_r_start", "m_r_end"
+    )
+    mrow_ext = pl.concat([mrow, mrow.clear(1)])  # a null row at the end
+    picked = mrow_ext[pl.select(pl.when(ok).then(m_idx).otherwise(len(mrow))).to_series()]
+    ev = pl.concat([ev, picked.select(pl.all().name.prefix("s_"))], how="horizontal")
+    # role: appositive between commas after the mention, or the words before it
+    comma_pos = t.filter(pl.col("token").is_in(["،", ","]))["r"]
+    after_m = ev["s_m_r_end"] + 1
+    c1 = tok.gather(after_m.fill_null(0).clip(upper_bound=n - 1)).is_in(["،", ","]) & ~after_m.is_null()
+    c2 = _next_after(comma_pos, after_m.fill_null(0))
+    appos_ok = (
+        c1 & ~c2.is_null() & (sid.gather(c2.fill_null(0)) == ev["sid"])
+        & ((c2 - after_m) >= 2) & ((c2 - after_m) <= 10)
+        & (P_hard.between(after_m, c2.fill_null(0)) == 0)
+        & (P_q.between(after_m, c2.fill_null(0)) == 0)
+    ).fill_null(False)
+    ev = ev.with_columns(
+        appos_s=pl.when(appos_ok).then(after_m + 1),
+        appos_e=pl.when(appos_ok).then(c2 - 1),
+        pre_s=pl.when(ok & ((ev["s_m_r_start"] - er) >= 2)).then(er + 1),
+        pre_e=pl.when(ok & ((ev["s_m_r_start"] - er) >= 2)).then(ev["s_m_r_start"] - 1),
+    )
+    # generic subject of quote-producing introducers (مصادر من ...)
+    target = pl.select(
+        pl.when(ev["mode"] == "clause").then(ev["comp"])
+        .when(ev["mode"] == "direct").then(ev["qo"])
+    ).to_series().cast(pl.Int64)
+    k1_ok = ~nonsubj.gather((er + 1).clip(upper_bound=n - 1)) & t["is_word"].gather((er + 1).clip(upper_bound=n - 1))
+    gen_ok = (~ok & ~target.is_null() & ((target - er) >= 2) & k1_ok).fill_null(False)
+    # end: first mention starting inside (er, target) -> its end; else last word before target
+    inner_end = mrow_ext["m_r_end"].gather(pl.select(pl.when(gen_ok & (nm < target).fill_null(False)).then(m_idx).otherwise(len(mrow))).to_series())
+    # without a mention: the head word and following words of the same definiteness
+    # (مصادر مطلعة، المتحدث الرسمي), at most 4, before the complement: "ووصف مراقبون
+    # الزيارة بأنها" -> "مراقبون" (an indefinite noun takes no definite adjective).
+    def at(series: pl.Series, k: int) -> pl.Series:
+        return series.gather((er + k).clip(upper_bound=n - 1))
+
+    d1 = at(t["def_bare"], 1)
+    run = pl.Series([True] * len(er), dtype=pl.Boolean)
+    run_len = pl.Series([1] * len(er), dtype=pl.Int64)
+    for k in range(2, 5):
+        run = (run & ((er + k) < target).fill_null(False) & ~at(nonsubj, k) & at(t["is_word"], k)
+               & (at(t["def_bare"], k) == d1) & (at(sid, k) == ev["sid"]))
+        run_len = run_len + run.cast(pl.Int64)
+    gen_end = pl.select(
+        pl.when(~inner_end.is_null()).then(inner_end).otherwise(er + run_len)
+    ).to_series()
+    ev = ev.with_columns(
+        gen_s=pl.when(gen_ok & (gen_end > er)).then(er + 1),
+        gen_e=pl.when(gen_ok & (gen_end > er)).then(gen_end),
+    )
+
+    # -- speaker table of all events (introducers + sources), then resolution
+    spans = []
+    for name, s_col, e_col, frame in (
+        ("role_app", "appos_s", "appos_e", ev),
+        ("role_pre", "pre_s", "pre_e", ev),
+        ("gen", "gen_s", "gen_e", ev),
+        ("src", "np_start", "np_end", src),
+    ):
+        f = frame.filter(pl.col(s_col).is_not_null()).select(
+            "r", r_start=s_col, r_end=e_col
+        ).with_columns(mid=pl.concat_str(pl.lit(name + ":"), pl.col("r").cast(pl.String)))
+        spans.append(f)
+    spans = pl.concat(spans)
+    texts = _span_text(t, spans) if spans.height else pl.DataFrame(schema={"mid": pl.String, "text": pl.String})
+    spans = spans.with_columns(
+        which=pl.col("mid").str.extract(r"^(\w+):"),
+        s_char=t["start_char"].gather(spans["r_start"]),
+        e_char=t["end_char"].gather(spans["r_end"]),
+    )
+    texts = spans.join(texts, on="mid", how="left", maintain_order="left")
+
+    def span_cols(which: str, prefix: str) -> pl.DataFrame:
+        return texts.filter(pl.col("which") == which).select(
+            "r", pl.col("text").alias(f"{prefix}_text"), pl.col("s_char").alias(f"{prefix}_s"),
+            pl.col("e_char").alias(f"{prefix}_e"),
+        )
+
+    ev = (
+        ev.join(span_cols("role_app", "app"), on="r", how="left", maintain_order="left")
+        .join(span_cols("role_pre", "pre"), on="r", how="left", maintain_order="left")
+        .join(span_cols("gen", "g"), on="r", how="left", maintain_order="left")
+    )
+    pre_is_title = (
+        pl.col("pre_text").str.replace_all(r"\s+", " ") == pl.col("s_title")
+    ).fill_null(False)
+    ev = ev.with_columns(
+        sp_text=pl.coalesce("s_surface", "g_text"),
+        sp_s=pl.coalesce("s_start_char", "g_s"),
+        sp_e=pl.coalesce("s_end_char", "g_e"),
+        sp_eid=pl.col("s_entity_id"),
+        sp_role=pl.coalesce("app_text", pl.when(~pre_is_title).then("pre_text")),
+        explicit=pl.col("s_surface").is_not_null() | pl.col("g_text").is_not_null(),
+    )
+    srcs = src.join(span_cols("src", "np"), on="r", how="left", maintain_order="left")
+    # a source phrase that starts with a mention is that entity
+    src_m = mrow_ext.gather(
+        pl.select(
+            pl.when(srcs["np_start"].is_in(m_start.implode()))
+            .then(m_start.search_sorted(srcs["np_start"].fill_null(-1), side="left"))
+            .otherwise(len(mrow))
+        ).to_series()
+    ) if srcs.height else mrow_ext.clear()
+    srcs = srcs.with_columns(
+        sp_text=pl.col("np_text").str.slice(pl.col("np_clitic")),
+        sp_s=pl.col("np_s") + pl.col("np_clitic"),
+        sp_e=pl.col("np_e"),
+        sp_eid=src_m["entity_id"] if srcs.height else pl.lit(None, pl.String),
+        sp_role=pl.lit(None, pl.String),
+        explicit=pl.col("np_text").is_not_null(),
+    )
+    common = ["r", "sid", "art", "article_id", "sentence_index", "verb", "sv_kind", "mode",
+              "comp", "qo", "qc", "first_r", "last_r", "sp_text", "sp_s", "sp_e", "sp_eid",
+              "sp_role", "explicit"]
+    srcs = srcs.with_columns(
+        mode=pl.when(pl.col("fronted")).then(pl.lit("src_front"))
+        .when(pl.col("trailing") & (pl.col("head_src") | pl.col("sp_eid").is_not_null()))
+        .then(pl.lit("src_trail")),
+    )
+    events = pl.concat(
+        [ev.select(common).with_columns(clause_start=pl.lit(None, pl.Int64)),
+         srcs.select(common + ["clause_start"])],
+        how="vertical_relaxed",
+    ).sort("r")
+
+    # rule 2: explicit subject of the nearest preceding event of the same sentence
+    sp_cols = ["sp_text", "sp_s", "sp_e", "sp_eid", "sp_role"]
+    events = events.with_columns(
+        src_r=pl.when(pl.col("explicit")).then(pl.col("r")),
+    ).with_columns(
+        src_r=pl.col("src_r").forward_fill().over("sid"),
+    )
+    # rule 3: first PER mention of the sentence before the introducer
+    per = ms.filter(pl.col("type") == "PER")
+    per_first = per.with_columns(sid=sid.gather(per["m_r_start"])).group_by("sid").agg(
+        pl.all().sort_by("m_r_start").first()
+    )
+    events = events.join(
+        per_first.select(
+            "sid", p_r="m_r_start", p_text="surface", p_s="start_char", p_e="end_char",
+            p_eid="entity_id",
+        ),
+        on="sid", how="left", maintain_order="left",
+    ).with_columns(
+        use_p=pl.col("src_r").is_null() & (pl.col("p_r") < pl.col("r")).fill_null(False)
+    )
+    by_r = events.filter(pl.col("explicit")).select(
+        src_r="r", **{f"x_{c}": c for c in sp_cols}
+    )
+    events = events.join(by_r, on="src_r", how="left", maintain_order="left").sort("r").with_columns(
+        sp_text=pl.when(pl.col("use_p")).then("p_text").otherwise("x_sp_text"),
+        sp_s=pl.when(pl.col("use_p")).then("p_s").otherwise("x_sp_s"),
+        sp_e=pl.when(pl.col("use_p")).then("p_e").otherwise("x_sp_e"),
+        sp_eid=pl.when(pl.col("use_p")).then("p_eid").otherwise("x_sp_eid"),
+        sp_role=pl.when(pl.col("use_p")).then(pl.lit(None, pl.String)).otherwise("x_sp_role"),
+    )
+    # rule 4: carry-over from the previous resolved event of the article
+    events = events.with_columns(
+        res_r=pl.when(pl.col("sp_text").is_not_null()).then(pl.col("r"))
+    ).with_columns(carry=pl.col("res_r").forward_fill().over("art"))
+    carry = events.filter(pl.col("res_r").is_not_null()).select(
+        carry="res_r", **{f"c_{c}": c for c in sp_cols}
+    )
+    events = events.join(carry, on="carry", how="left", maintain_order="left").sort("r").with_columns(
+        **{c: pl.coalesce(c, f"c_{c}") for c in sp_cols}
+    )
+
+    # -- quote spans
+    prod = events.filter(pl.col("mode").is_not_null())
+    # next quote-producing event of the same sentence cuts a clause
+    prod = prod.with_columns(next_prod=pl.col("r").shift(-1).over("sid"))
+    pr = prod["r"]
+    mode = prod["mode"]
+    clause_from = pl.select(
+        pl.when(mode == "clause").then(prod["comp"] + 1)
+        .when(mode == "src_front").then(prod["clause_start"])
+        .when(mode == "src_trail").then(prod["first_r"])
+    ).to_series()
+    # a comma + فيما / بينما / في حين (stopwords kind clause_break) also ends the clause
+    brk_keys = pl.Series(res.stop_keys("clause_break"), dtype=pl.String).implode()
+    comma = pl.col("token").is_in(["،", ","])
+    brk = t.select(
+        pl.when(pl.col("key").is_in(brk_keys) & prv(comma, 1).fill_null(False)).then(pl.col("r"))
+        .when((pl.col("key") == "حين") & (prv("key", 1) == "في") & prv(comma, 2).fill_null(False))
+        .then(pl.col("r") - 1)
+        .alias("b")
+    )["b"].drop_nulls().sort()
+    nbrk = _next_after(brk, pl.select(pl.coalesce(clause_from, pr)).to_series())
+    nbrk = pl.select(
+        pl.when((sid.gather(nbrk.fill_null(0)) == prod["sid"]) & (mode != "src_trail")).then(nbrk)
+    ).to_series()
+    cut = pl.select(
+        pl.when(mode == "src_trail").then(pr - 1)
+        .otherwise(pl.min_horizontal(
+            pl.coalesce(prod["next_prod"], prod["last_r"] + 1), nbrk
+        ))
+    ).to_series()
+    clause_to = pl.select(
+        pl.when(cut.is_not_null()).then(last_word.gather((cut.fill_null(1) - 1).clip(lower_bound=0)))
+    ).to_series()
+    q_start = pl.select(
+        pl.when(mode == "direct").then(prod["qo"] + 1).otherwise(clause_from)
+    ).to_series()
+    q_end = pl.select(
+        pl.when(mode == "direct").then(prod["qc"] - 1).otherwise(clause_to)
+    ).to_series()
+    valid = (~q_start.is_null() & ~q_end.is_null() & (q_end >= q_start)).fill_null(False)
+    valid = valid & (sid.gather(q_start.fill_null(0).clip(upper_bound=n - 1)) == prod["sid"])
+    has_pair = (P_open.between(q_start.fill_null(0) - 1, q_end.fill_null(0) + 1) > 0)
+    qkind = pl.select(
+        pl.when(mode == "direct").then(pl.lit("direct"))
+        .when(has_pair).then(pl.lit("mixed"))
+        .otherwise(pl.lit("indirect"))
+    ).to_series()
+    prod = prod.with_columns(
+        q_rs=q_start, q_re=q_end, kind=qkind, valid=valid,
+    ).filter(pl.col("valid"))
+    if prod.height == 0:
+        return _empty()
+    prod = prod.with_columns(
+        start_char=t["start_char"].gather(prod["q_rs"]),
+        end_char=t["end_char"].gather(prod["q_re"]),
+        q_sent=t["sentence_index"].gather(prod["q_rs"]),
+    ).sort("r").unique(["art", "start_char"], keep="first", maintain_order=True)
+    # text: slice of the sentence (exact)
+    sents = sentences.select(
+        "article_id", pl.col("sentence_index").cast(pl.Int64).alias("q_sent"),
+        s_start=pl.col("start_char").cast(pl.Int64), s_text="text",
+    )
+    prod = prod.join(sents, on=["article_id", "q_sent"], how="left", maintain_order="left").with_columns(
+        text=pl.col("s_text").str.slice(
+            pl.col("start_char") - pl.col("s_start"), pl.col("end_char") - pl.col("start_char")
+        )
+    ).sort("art", "start_char")
+    out = prod.select(
+        "article_id",
+        quote_id=pl.int_range(pl.len(), dtype=pl.Int64).over("art"),
+        kind="kind",
+        start_char="start_char",
+        end_char="end_char",
+        text="text",
+        verb="verb",
+        speaker_text="sp_text",
+        speaker_start_char="sp_s",
+        speaker_end_char="sp_e",
+        speaker_entity_id="sp_eid",
+        speaker_role="sp_role",
+        sentence_index="sentence_index",
+    )
+    return out.cast(QUOTE_SCHEMA)  # type: ignore[arg-type]
