@@ -779,3 +779,19 @@ def test_saudinewsnet_zip_is_read():
     assert docs["published_at"].null_count() == 0 and docs["source_name"].null_count() == 0
     # articles with an empty "content" are the only ones dropped, and the reason says so
     assert row["reason"] is None or "no body text" in row["reason"]
+
+
+def test_exclamation_mark_in_a_local_file_name_does_not_confuse_the_extension():
+    docs, row = read_bytes("file:///d/wow!news.json", b'{"text": "x"}')
+    assert row["format"] == "json" and docs[0]["source_uri"] == "file:///d/wow!news.json"
+
+
+@pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason=f"shared seed article not found under {SHARED}")
+def test_the_shared_seed_article_layout():
+    path = next((SHARED / "seed").glob("*.txt"))
+    docs, files = read_files([f"file://{path}"])
+    doc = docs.row(0, named=True)
+    assert files["status"].to_list() == ["ok"] and docs.height == 1
+    assert doc["title"] == path.read_text(encoding="utf-8").splitlines()[0].strip()
+    assert doc["doc_key"] == "" and doc["url"] is None
+    assert any(line.startswith("طرابلس - ") for line in doc["body"].split("\n"))

@@ -288,8 +288,8 @@ def _gunzip(data: bytes) -> bytes:
     return out
 
 
-def _read_archive(uri: str, data: bytes, kind: str, depth: int) -> tuple[list[dict], dict]:
-    name = uri.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+def _read_archive(uri: str, name: str, data: bytes, kind: str, depth: int) -> tuple[list[dict], dict]:
+    name = posixpath.basename(name)
     if depth >= MAX_ARCHIVE_DEPTH:
         return [], _file_row(uri, data, kind, None, 0, f"archive nested too deeply (depth {depth})")
     try:
@@ -319,7 +319,7 @@ def _read_archive(uri: str, data: bytes, kind: str, depth: int) -> tuple[list[di
         if payload is None:
             rejected.append((member, problem or "unreadable"))
             continue
-        mdocs, mrow = _read(member_uri, payload, depth + 1)
+        mdocs, mrow = _read(member_uri, member, payload, depth + 1)
         docs.extend(mdocs)
         if mrow["encoding"]:
             encodings.update(mrow["encoding"].split(","))
@@ -343,14 +343,15 @@ def _sniff_format(text: str) -> str:
     return "txt"
 
 
-def _read(uri: str, data: bytes, depth: int) -> tuple[list[dict], dict]:
-    name = uri.rsplit("!", 1)[-1]
+def _read(uri: str, name: str, data: bytes, depth: int) -> tuple[list[dict], dict]:
+    """``name`` is the file's path (the URI, or the member path inside an archive): its
+    extension picks the format."""
     ext_fmt = _ext_format(name)
     if not data:
         return [], _file_row(uri, data, ext_fmt, None, 0, "empty file")
     kind = _archive_kind(name, data)
     if kind:
-        return _read_archive(uri, data, kind, depth)
+        return _read_archive(uri, name, data, kind, depth)
     ext = posixpath.splitext(posixpath.basename(name).lower())[1]
     if ext in UNSUPPORTED_EXTENSIONS:
         return [], _file_row(uri, data, "unsupported", None, 0, f"unsupported file type ({ext})")
@@ -432,7 +433,7 @@ def read_bytes(source_uri: str, data: bytes) -> tuple[list[dict], dict]:
     """
     data = bytes(data)
     try:
-        return _read(source_uri, data, 0)
+        return _read(source_uri, source_uri, data, 0)
     except Exception as e:  # noqa: BLE001 - contract: never raise on bad input
         return [], _file_row(source_uri, data, _ext_format(source_uri), None, 0, f"internal error: {type(e).__name__}: {e}")
 
