@@ -48,8 +48,8 @@ for transforms.clean.
 
 IDs: ``article_id`` = sha256(source_uri + "\\x1f" + doc_key)[:16]; ``content_sha256`` =
 sha256(title + "\\n\\n" + body) (a missing title counts as ""); doc_key is "" for
-single-document txt/html/json files, DOCNO / JSON ``id`` / ``#<index>`` / ``L<line>``
-otherwise; a key repeated within one file gets ``~<n>`` appended (n = its 0-based position)
+single-document txt/html/json files (a lone JSON object with an ``id`` uses it), DOCNO /
+Gigaword ``id`` / JSON ``id`` / ``#<index>`` (array) / ``L<line>`` (JSON lines) otherwise; a key repeated within one file gets ``~<n>`` appended (n = its 0-based position)
 so that article_id stays unique.
 
 A file is ``ok`` when it yields at least one document; its ``reason`` then names what was
