@@ -3,14 +3,18 @@
 All offsets are 0-based, end-exclusive, in characters of ``articles.text``
 (sentences and tokens too: offsets into the article text, not into the sentence).
 
-Technique: ``str.extract_all`` with a regex whose alternatives cover every
-character of the input (white space, the units we want, and a one-character
-fallback), ``explode``, ``len_chars`` and a cumulative sum give every piece its
-character offset; white-space pieces are then dropped.  No ``map_elements`` and no
-Python loop over rows.  Ranks within an article ("index" columns) and the base of
-each exploded row's cumulative sum are found with a shift / forward-fill over
+Technique: ``str.extract_all`` with a regex whose pieces tile the input (each
+piece = optional leading white space + one unit, or trailing white space, plus a
+one-character fallback), ``explode``, ``len_chars`` and a cumulative sum give every
+piece its character offset; the leading white space is stripped (its length
+shifts the start) and white-space-only pieces are dropped.  Paragraphs use a plain
+``str.split("\n")``.  No ``map_elements`` and no Python loop over rows; each
+function is one lazy query.  Ranks within an article ("index" columns) and the base
+of each exploded row's cumulative sum are found with a shift / forward-fill over
 contiguous groups, which is linear and needs no group-by: inputs must therefore
 keep the rows of one article together (as ``paragraphs``/``sentences`` return them).
+
+Offsets and indices are Int64.
 
 Sentence rules (see ``SENTENCE_PIECE_RE``):
 
@@ -142,16 +146,29 @@ TOKEN_PIECE_RE = (
 _PLACE_WORD = r"[\p{Arabic}&&[\p{L}\p{M}]]+"
 DATELINE_RE = (
     f"^({_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}})"  # the place: 1-3 Arabic words
-    r"(?: ?\([^()\n]{1,40}\))?"  # optional agency: (رويترز)
-    r"(?:\s?[-–—]\s|:\s)\S"  # separator, then the story
+    r"(?: \([^()\n]{1,40}\))?"  # optional agency: (رويترز)
+    r"(?: [-–—] |: )"  # separator
+    r"[^\s\"«“”„″]"  # then the story (not a quotation: "وتقول: «...»" is speech)
 )
-# Words that start a reported-speech or attribution line, never a place.
+# A dateline opens a story paragraph: one that ends with a full stop (related-link
+# and headline-like lines "مصر: التحقيق مع ..." / "السعودية: ما وراء ...؟" do not).
+_FULL_STOP = ".\u06d4\uff0e"
+_STORY_PARAGRAPH_RE = f"[{_ranges(_FULL_STOP)}]{_C}*$"
+# First words that are never a place: reporting verbs, read-more labels, particles.
 _NOT_A_PLACE = (
-    "قال وقال قالت وقالت أضاف وأضاف أضافت وأضافت أكد وأكد أكدت وأكدت أوضح وأوضح "
-    "أوضحت وأوضحت تابع وتابع تابعت وتابعت أشار وأشار أشارت وأشارت أعلن وأعلن أعلنت "
-    "وأعلنت ذكر وذكر ذكرت وذكرت المصدر المصادر المتحدث مصدر مصادر"
+    "قال قالت أضاف أضافت أكد أكدت أوضح أوضحت تابع تابعت أشار أشارت أعلن أعلنت ذكر "
+    "ذكرت كتب كتبت أردف أردفت يقول تقول يضيف تضيف كان كانت المصدر المصادر المتحدث مصدر "
+    "مصادر للمزيد لمزيد اقرأ إقرأ اقرا شاهد طالع انظر قد يهمك في من على إلى عن مع بعد "
+    "قبل حول خلال منذ دراسة الكل أولا ثانيا ثالثا رابعا خامسا أخيرا أولهما ثانيهما قلت "
+    "فقال فقالت فأضاف فأضافت"
 ).split()
-_NOT_A_PLACE_RE = "^(?:" + "|".join(_NOT_A_PLACE) + r")(?:\s|$)"
+# Places written with a leading و (a leading و is otherwise the conjunction:
+# "وتقول: ...", "وزاد البيان: ...").  A leading ف is not checked: فلسطين, فيينا.
+_WAW_PLACES = "واشنطن وهران ووهان وارسو واغادوغو ويلينغتون ورقلة وجدة وادي وزان".split()
+_NOT_A_PLACE_RE = (
+    "^(?:(?:" + "|".join(_NOT_A_PLACE) + ")" + r"(?:\s|$)|و)"
+)
+_WAW_PLACE_RE = "^(?:" + "|".join(_WAW_PLACES) + r")(?:\s|$)"
 DATELINE_MAX_BODY_PARAGRAPHS = 5
 
 
@@ -179,10 +196,8 @@ def _pieces(
     one piece; a piece may start with ``lead`` separator characters, which are
     stripped), or ``split``, a literal separator.  Returns the ``carry`` columns +
     ``__piece`` (non-empty), ``__start`` (``frame[offset]`` + char offset of the
-    piece in the row's text) and ``__len`` (piece length in chars).  Only a row
-    number travels through the explode; ``carry`` is joined back afterwards.
+    piece in the row's text) and ``__len`` (piece length in chars).
     """
-    frame = frame.with_row_index("__row")
     if split is not None:
         pieces = pl.col(text).str.split(split)
         piece = pl.col("__raw")
@@ -190,11 +205,19 @@ def _pieces(
     else:
         assert pattern is not None
         pieces = pl.col(text).str.extract_all(pattern)
-        piece = pl.col("__raw") if lead is None else pl.col("__raw").str.strip_chars_start(lead)
+        piece = pl.col("__raw")
+        if lead is not None:
+            piece = piece.str.strip_chars_start(lead)
         sep = 0
     first_of_row = pl.col("__row").diff().fill_null(1) != 0
-    exploded = (
-        frame.select("__row", pieces.alias("__raw"))
+    return (
+        frame.with_row_index("__row")
+        .select(
+            "__row",
+            *carry,
+            pl.col(offset).cast(pl.Int64).alias("__base"),
+            pieces.alias("__raw"),
+        )
         .explode("__raw", keep_nulls=False)
         .with_columns(
             (pl.col("__raw").str.len_chars().cast(pl.Int64) + sep).alias("__raw_len"),
@@ -206,21 +229,16 @@ def _pieces(
         )
         .with_columns(
             (
-                pl.col("__cum")
+                pl.col("__base")
+                + pl.col("__cum")
                 - pl.when(first_of_row).then(pl.col("__cum")).forward_fill()
                 + pl.col("__raw_len")
                 - sep
                 - pl.col("__len")
-            ).alias("__local")
+            ).alias("__start")
         )
         .filter(pl.col("__len") > 0)
-    )
-    carried = frame.select("__row", *carry, pl.col(offset).cast(pl.Int64).alias("__base"))
-    return exploded.join(carried, on="__row", how="left", maintain_order="left").select(
-        *carry,
-        "__piece",
-        "__len",
-        (pl.col("__base") + pl.col("__local")).alias("__start"),
+        .select(*carry, "__piece", "__len", "__start")
     )
 
 
@@ -340,14 +358,18 @@ def datelines(articles: pl.DataFrame) -> pl.DataFrame:
     first ``DATELINE_MAX_BODY_PARAGRAPHS`` body paragraphs (the first that
     matches; highlight lines may come between the headline and the dateline),
     optionally followed by an agency in parentheses, then `` - ``, `` – ``,
-    `` — `` or ``: `` and the story.  The place must not start with a
-    reporting word (``قال``, ``وأضاف``, ``المصدر`` ...).  Only articles that have
-    one are returned.
+    `` — `` or ``: `` and the story (not a quotation).  The paragraph must end
+    like a sentence (``.``, ``؟`` ... plus closing quotes), which rules out
+    headline-like and related-link lines ("مصر: التحقيق مع ...").  The place
+    must not start with a reporting verb, a read-more label, a preposition, or the
+    conjunction و/ف (except places such as واشنطن, وهران).  Only articles that
+    have one are returned.
     """
     return (
         _paragraphs(articles.lazy(), articles.columns)
         .filter(pl.col("kind") == "body")
         .filter(_rank_in_runs("article_id") < DATELINE_MAX_BODY_PARAGRAPHS)
+        .filter(pl.col("text").str.contains(_STORY_PARAGRAPH_RE))
         .select(
             "article_id",
             "start_char",
@@ -355,7 +377,10 @@ def datelines(articles: pl.DataFrame) -> pl.DataFrame:
         )
         .filter(
             pl.col("dateline").is_not_null()
-            & ~pl.col("dateline").str.contains(_NOT_A_PLACE_RE)
+            & (
+                ~pl.col("dateline").str.contains(_NOT_A_PLACE_RE)
+                | pl.col("dateline").str.contains(_WAW_PLACE_RE)
+            )
         )
         .unique(subset="article_id", keep="first", maintain_order=True)
         .select(
