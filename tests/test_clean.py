@@ -242,9 +242,9 @@ def test_clean_documents_null_title_and_body():
 
 
 def test_clean_documents_title_line_breaks_become_spaces():
-    docs = documents(title=["سطر\r\nآخر\nثالث"], body=["متن"])
+    docs = documents(title=["سطر\r\nآخر\n\n ثالث\u2028رابع"], body=["متن"])
     out = clean_documents(docs).select("title", "text")
-    assert_frame_equal(out, pl.DataFrame({"title": ["سطر آخر ثالث"], "text": ["سطر آخر ثالث\nمتن"]}))
+    assert_frame_equal(out, pl.DataFrame({"title": ["سطر آخر ثالث رابع"], "text": ["سطر آخر ثالث رابع\nمتن"]}))
 
 
 def test_clean_documents_keeps_other_columns_and_raw_body():

@@ -185,7 +185,7 @@ def clean_documents(documents: pl.DataFrame) -> pl.DataFrame:
       one, ``len(text)`` when the body is empty).
     * ``body`` and every other document column are kept as read.
     """
-    title = clean_text(pl.col("title").str.replace_all(r"[\r\n\x{2028}\x{2029}]+", " "))
+    title = clean_text(pl.col("title")).str.replace_all("\n", " ", literal=True)
     body = clean_text(pl.col("body").fill_null(""))
     return (
         documents.with_columns(title.alias("title"), body.alias("__body"))
