@@ -150,11 +150,12 @@ def cmd_serve(args) -> int:
 def cmd_backfill(args) -> int:
     from flows.serve import configure_server_env, server_is_up
 
-    params = {"start_date": args.start, "end_date": args.end, "mode": args.mode, "dry_run": args.dry_run}
-    if args.source or os.environ.get("AKHBAR_SOURCE"):
-        params["source"] = config.source(args.source)
-    if args.warehouse or os.environ.get("AKHBAR_WAREHOUSE"):
-        params["warehouse"] = config.warehouse(args.warehouse)
+    request = {"start_date": args.start, "end_date": args.end, "mode": args.mode, "dry_run": args.dry_run}
+    if args.source:
+        request["source"] = args.source
+    params = {"request": request}
+    if args.warehouse:
+        params["warehouse"] = args.warehouse
     if server_is_up(args.port):
         configure_server_env(args.port)
         from prefect.deployments import run_deployment
@@ -166,8 +167,6 @@ def cmd_backfill(args) -> int:
     config.configure_prefect_env()
     from flows.backfill import backfill
 
-    params.setdefault("source", config.source(None))
-    params.setdefault("warehouse", config.warehouse(None))
     result = backfill(**params)
     print(f"backfill {result['mode']}{' (dry run)' if result['dry_run'] else ''}: {result['days']}")
     print(

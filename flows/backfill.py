@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import uuid
-from typing import Annotated, Literal
+from typing import Literal
 
 from akhbar import config
 
@@ -33,7 +33,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.concurrency.sync import concurrency  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
-from pydantic import BaseModel, Field, ValidationError, model_validator  # noqa: E402
+from pydantic import BaseModel, Field, model_validator  # noqa: E402
 
 from akhbar.pipeline import transform_batch, transform_frames  # noqa: E402
 from akhbar.warehouse import Warehouse, query_frame  # noqa: E402
@@ -156,32 +156,16 @@ def reprocess_day(day: str, warehouse: str, run_id: str, staging: str, dry_run: 
 
 
 @flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=WORKERS))
-def backfill(
-    start_date: Annotated[dt.date, Field(title="Start date", description="First day of the range (inclusive).")],
-    end_date: Annotated[dt.date, Field(title="End date", description="Last day of the range (inclusive).")],
-    source: Annotated[
-        str | None, Field(title="Source", description="Folder or fsspec URL; empty for the configured source.")
-    ] = None,
-    mode: Annotated[
-        Literal["missing", "reprocess"],
-        Field(
-            title="Mode",
-            description="missing: load files of those days not yet loaded. "
-            "reprocess: re-run extraction over stored articles published in the range, without reading files.",
-        ),
-    ] = "missing",
-    dry_run: Annotated[bool, Field(title="Dry run", description="Only report what would be done.")] = False,
-    warehouse: Annotated[
-        str | None, Field(title="Warehouse", description="DuckDB file; empty for the configured one.")
-    ] = None,
-) -> dict:
+def backfill(request: BackfillRequest, warehouse: str | None = None) -> dict:
     """Backfill a date range: load the files of those days (mode missing) or re-extract the
-    stored articles published in it (mode reprocess). One task per day."""
+    stored articles published in it (mode reprocess). One task per day.
+
+    Args:
+        request: The date range and what to do with it.
+        warehouse: DuckDB file; empty for the configured one (AKHBAR_WAREHOUSE, else warehouse/akhbar.duckdb).
+    """
     logger = get_run_logger()
-    try:
-        req = BackfillRequest(start_date=start_date, end_date=end_date, source=source, mode=mode, dry_run=dry_run)
-    except ValidationError as e:
-        raise ValueError("; ".join(err["msg"].removeprefix("Value error, ") for err in e.errors())) from None
+    req = request
     source = config.source(req.source)
     warehouse = config.warehouse(warehouse)
     flow_run_id = flow_run.get_id()

@@ -100,7 +100,6 @@ def deployments(source: str, warehouse: str, cron: str, timezone: str, interval:
         ),
         backfill.to_deployment(
             name="backfill",
-            parameters={"source": source, "warehouse": warehouse},
             description="Load (mode missing) or re-extract (mode reprocess) a date range: Run -> Custom run.",
             tags=["akhbar"],
         ),
@@ -121,6 +120,8 @@ def server_is_up(port: int) -> bool:
 
 def serve(source: str, warehouse: str, port: int, cron: str, timezone: str, interval: float | None = None) -> int:
     configure_server_env(port)
+    # Flow runs started by the runner inherit these: a backfill with no source reads the configured one.
+    os.environ["AKHBAR_SOURCE"], os.environ["AKHBAR_WAREHOUSE"] = source, warehouse
     home = Path(os.environ["PREFECT_HOME"])
     log_path = home / "server.log"
     print(f"starting the Prefect server on 127.0.0.1:{port} (PREFECT_HOME={home}, log {log_path}) ...", flush=True)

@@ -142,7 +142,7 @@ COMMENT ON COLUMN tokens.token_index IS '0-based position of the token in the ar
 COMMENT ON COLUMN tokens.start_char IS 'Start offset (0-based, in characters of articles.text).';
 COMMENT ON COLUMN tokens.end_char IS 'End offset (exclusive).';
 COMMENT ON COLUMN tokens.token IS 'Token as it stands in the text.';
-COMMENT ON COLUMN tokens.norm IS 'Matching form: diacritics removed, alef variants to ا, ى to ي, ة to ه (camel-tools rules).';
+COMMENT ON COLUMN tokens.norm IS 'Matching form: diacritics removed, alef variants to ا, ى to ي, ة to ه (camel-tools rules), Eastern Arabic digits to ASCII.';
 
 CREATE TABLE entity_mentions (
     article_id      VARCHAR NOT NULL,
