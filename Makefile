@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv clean
+.PHONY: run test serve venv clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ venv: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/akhbar run
+
+serve: $(STAMP)
+	$(BIN)/akhbar serve $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
