@@ -115,20 +115,15 @@ ENTITY_SCHEMA = {
 # ----------------------------------------------------------------------------- helpers
 def _lookup(key: pl.Expr, keys: list[str], allowed: list[str], name: str) -> list[pl.Expr]:
     """Clitic-stripping look-up of ``key`` in ``keys``: columns {name}_key (the matched
-    lexicon key), {name}_n (key letters stripped) and {name}_ll (ال restored)."""
-    keyset = pl.Series(sorted(set(keys)), dtype=pl.String)
+    lexicon key), {name}_n (key letters stripped) and {name}_ll (ال restored).  The least
+    stripping that hits wins."""
+    keyset = pl.Series(sorted(set(keys)), dtype=pl.String).implode()
     hits, ns, lls = [], [], []
     for prefix, repl, n, ll in PREFIXES:
         if prefix not in allowed:
             continue
-        if prefix:
-            cand = pl.when(key.str.starts_with(prefix)).then(
-                pl.lit(repl) + key.str.slice(len(prefix))
-            )
-            ok = cand.is_in(keyset.implode()) & (key.str.len_chars() >= len(prefix) + 2)
-        else:
-            cand = key
-            ok = key.is_in(keyset.implode())
+        cand = _candidate(key, prefix, repl)
+        ok = cand.is_in(keyset).fill_null(False)
         hits.append(pl.when(ok).then(cand))
         ns.append(pl.when(ok).then(pl.lit(n, pl.Int8)))
         lls.append(pl.when(ok).then(pl.lit(ll)))
@@ -139,14 +134,65 @@ def _lookup(key: pl.Expr, keys: list[str], allowed: list[str], name: str) -> lis
     ]
 
 
+def _candidate(key: pl.Expr, prefix: str, repl: str) -> pl.Expr:
+    """``key`` with ``prefix`` replaced by ``repl`` (null when it does not start with it or
+    fewer than 2 letters would remain)."""
+    if not prefix:
+        return key
+    return pl.when(
+        key.str.starts_with(prefix) & (key.str.len_chars() >= len(prefix) + 2)
+    ).then(pl.lit(repl) + key.str.slice(len(prefix)) if repl else key.str.slice(len(prefix)))
+
+
+def _multi_lookup(v: pl.DataFrame, lexicons: dict[str, tuple[list[str], list[str]]]) -> pl.DataFrame:
+    """:func:`_lookup` for several lexicons at once: each stripped candidate of ``key`` is
+    built once and looked up once in the union of the lexicons (a bit per lexicon)."""
+    names = list(lexicons)
+    bits: dict[str, int] = {}
+    for i, nm in enumerate(names):
+        for k in set(lexicons[nm][0]):
+            bits[k] = bits.get(k, 0) | (1 << i)
+    union_keys = pl.Series(list(bits), dtype=pl.String)
+    union_bits = pl.Series(list(bits.values()), dtype=pl.Int64)
+    used = [p for p in PREFIXES if any(p[0] in lexicons[nm][1] for nm in names)]
+    key = pl.col("key")
+    v = v.with_columns(
+        [_candidate(key, p, repl).alias(f"__c{j}") for j, (p, repl, _, _) in enumerate(used)]
+    ).with_columns(
+        [
+            pl.col(f"__c{j}").replace_strict(union_keys, union_bits, default=0, return_dtype=pl.Int64)
+            .fill_null(0).alias(f"__m{j}")
+            for j in range(len(used))
+        ]
+    )
+    out = []
+    for i, nm in enumerate(names):
+        allowed = lexicons[nm][1]
+        hits, ns, lls = [], [], []
+        for j, (p, _, n, ll) in enumerate(used):
+            if p not in allowed:
+                continue
+            ok = (pl.col(f"__m{j}") & (1 << i)) != 0
+            hits.append(pl.when(ok).then(pl.col(f"__c{j}")))
+            ns.append(pl.when(ok).then(pl.lit(n, pl.Int8)))
+            lls.append(pl.when(ok).then(pl.lit(ll)))
+        out += [
+            pl.coalesce(hits).alias(f"{nm}_key"),
+            pl.coalesce(ns).alias(f"{nm}_n"),
+            pl.coalesce(lls).alias(f"{nm}_ll"),
+        ]
+    return v.with_columns(out).drop([c for c in v.columns if c.startswith("__")])
+
+
 def _map(col: str, df: pl.DataFrame, value: str, dtype=pl.String) -> pl.Expr:
     return pl.col(col).replace_strict(
         df["key"], df[value], default=None, return_dtype=dtype
     )
 
 
-def _vocab(tokens: pl.DataFrame, res: Resources) -> pl.DataFrame:
-    """One row per distinct token with all lexical features (cheap: vocabulary-sized)."""
+def _vocab(tokens: pl.DataFrame, res: Resources, light: bool = False) -> pl.DataFrame:
+    """One row per distinct token with all lexical features (cheap: vocabulary-sized).
+    ``light``: only the features quote extraction needs (no name/place/org look-ups)."""
     v = tokens.select("token", "norm").unique("token").with_columns(
         key=match_key(pl.col("norm").fill_null(pl.col("token"))),
         raw=pl.col("token").str.replace_all(_MARK, ""),
@@ -156,23 +202,31 @@ def _vocab(tokens: pl.DataFrame, res: Resources) -> pl.DataFrame:
     kind_keys = {k: res.stopwords.filter(pl.col("kind") == k)["key"].unique() for k in
                  ["prep", "block", "source_noun", "loc_trigger"]}
     ng_first = res.ngrams["first_key"].unique().to_list()
-    v = v.with_columns(
-        *_lookup(key, res.given_names["key"].to_list(), NAME_PREFIXES, "gn"),
-        *_lookup(key, res.titles["key"].to_list(), ALL_PREFIXES, "title"),
-        *_lookup(key, res.places["key"].to_list(), ALL_PREFIXES, "place"),
-        *_lookup(key, res.org_heads["key"].to_list(), ALL_PREFIXES, "orgh"),
-        *_lookup(key, ng_first, ALL_PREFIXES, "mwf"),
-        *_lookup(key, kind_keys["loc_trigger"].to_list(), NAME_PREFIXES, "loct"),
+    basic = dict(
         is_word=key.str.contains(r"^[\x{0621}-\x{064A}]+$"),
         is_punct=~key.str.contains(r"[\w]"),
         qmark=pl.col("token").is_in(QUOTE_CHARS),
         stop=key.is_in(stop_any.implode()),
         prep=key.is_in(kind_keys["prep"].implode()),
         block=key.is_in(kind_keys["block"].implode()),
-        source_noun=key.is_in(kind_keys["source_noun"].implode()),
         sv=key.is_in(res.speech_verbs["key"].implode()),
         comp=key.str.contains(r"^[بف]?ان(ه|ها|هم|هما|نا|ني|كم)?$"),
         def_bare=key.str.starts_with("ال") & (key.str.len_chars() >= 4),
+        off1=pl.col("token").str.extract(f"^((?:{_AR_LETTER}{_MARK}*){{1}})").str.len_chars(),
+    )
+    if light:
+        return v.with_columns(**basic)
+    v = _multi_lookup(v, {
+        "gn": (res.given_names["key"].to_list(), NAME_PREFIXES),
+        "title": (res.titles["key"].to_list(), ALL_PREFIXES),
+        "place": (res.places["key"].to_list(), ALL_PREFIXES),
+        "orgh": (res.org_heads["key"].to_list(), ALL_PREFIXES),
+        "mwf": (ng_first, ALL_PREFIXES),
+        "loct": (kind_keys["loc_trigger"].to_list(), NAME_PREFIXES),
+    })
+    v = v.with_columns(
+        **basic,
+        source_noun=key.is_in(kind_keys["source_noun"].implode()),
         clitic_def=key.str.contains(r"^(?:[وف]?[بكل]ال|[وف]ال|[وف]?لل)"),
         joiner=key.is_in(JOINERS),
         abd=key.is_in(["عبد", "وعبد", "لعبد", "بعبد", "فعبد"]),
@@ -180,7 +234,6 @@ def _vocab(tokens: pl.DataFrame, res: Resources) -> pl.DataFrame:
         verb_like=key.str.contains(r"^(?:[يت]|س[يتن])..."),  # imperfect / future (سيستقبل)
         ends_h=key.str.ends_with("ه"),
         klen=key.str.len_chars(),
-        off1=pl.col("token").str.extract(f"^((?:{_AR_LETTER}{_MARK}*){{1}})").str.len_chars(),
         off2=pl.col("token").str.extract(f"^((?:{_AR_LETTER}{_MARK}*){{2}})").str.len_chars(),
     )
     v = v.with_columns(
@@ -233,7 +286,9 @@ def _is_grouped(tokens: pl.DataFrame) -> bool:
     return chk[0] == chk[1] and chk[2] == 0
 
 
-def token_table(tokens: pl.DataFrame, res: Resources) -> tuple[pl.DataFrame, pl.DataFrame]:
+def token_table(
+    tokens: pl.DataFrame, res: Resources, light: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Tokens in article order with ``r`` (global row), ``sid`` (global sentence id) and
     the vocabulary features joined; returns (table, vocabulary)."""
     base = tokens.select(
@@ -247,7 +302,7 @@ def token_table(tokens: pl.DataFrame, res: Resources) -> tuple[pl.DataFrame, pl.
     )
     if not _is_grouped(base):
         base = base.sort("article_id", "token_index")
-    vocab = _vocab(base, res)
+    vocab = _vocab(base, res, light=light)
     feats = [c for c in vocab.columns if c not in ("norm", "raw", "gn_name")]
     aid, sidx = pl.col("article_id"), pl.col("sentence_index")
     t = (

@@ -117,7 +117,7 @@ def quotes(
     res = resources or load_resources()
     if tokens.height == 0:
         return _empty()
-    t, _ = token_table(tokens, res)
+    t, _ = token_table(tokens, res, light=True)
     n = t.height
     sid = t["sid"]
     tok = t["token"]
@@ -174,7 +174,7 @@ def quotes(
     intro = (
         t.with_columns(inside=inside)
         .filter(pl.col("sv") & ~pl.col("inside"))
-        .select("r", "sid", "art", "article_id", "sentence_index", "key", "token", "off1", "klen")
+        .select("r", "sid", "art", "article_id", "sentence_index", "key", "token", "off1")
         .join(sv, on="key", how="left", maintain_order="left")
         .sort("r")
     )
