@@ -37,7 +37,14 @@ from pydantic import BaseModel, Field, model_validator  # noqa: E402
 
 from akhbar.pipeline import transform_batch, transform_frames  # noqa: E402
 from akhbar.warehouse import Warehouse, query_frame  # noqa: E402
-from flows.tasks import WRITER_LIMIT, ensure_writer_limit, finish_run, list_source, start_run  # noqa: E402
+from flows.tasks import (  # noqa: E402
+    WRITER_LIMIT,
+    ensure_writer_limit,
+    finish_run,
+    list_source,
+    publish_summary,
+    start_run,
+)
 from transforms import read  # noqa: E402
 
 WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -211,6 +218,8 @@ def backfill(request: BackfillRequest, warehouse: str | None = None) -> dict:
         if not req.dry_run:
             finish_run(warehouse, run_id, status, counts)
         shutil.rmtree(staging_root, ignore_errors=True)
+    if not req.dry_run:
+        publish_summary(warehouse, run_id, counts)
     logger.info("backfill %s %s..%s (%s): %s", req.mode, req.start_date, req.end_date,
                 "dry run" if req.dry_run else "done", plan)
     return {"run_id": run_id, "mode": req.mode, "dry_run": req.dry_run, "days": plan, **counts}

@@ -18,7 +18,14 @@ from prefect.runtime import flow_run  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from akhbar.pipeline import plan_batches  # noqa: E402
-from flows.tasks import ensure_writer_limit, finish_run, list_source, process_batches, start_run  # noqa: E402
+from flows.tasks import (  # noqa: E402
+    ensure_writer_limit,
+    finish_run,
+    list_source,
+    process_batches,
+    publish_summary,
+    start_run,
+)
 
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 
@@ -54,6 +61,7 @@ def ingest(
     finally:
         finish_run(warehouse, run_id, status, counts)
         shutil.rmtree(staging_root, ignore_errors=True)
+    publish_summary(warehouse, run_id, counts)
     logger.info("run %s: %s", run_id, counts)
     return {"run_id": run_id, **counts}
 

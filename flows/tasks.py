@@ -13,12 +13,14 @@ from akhbar import config
 config.configure_prefect_env()
 
 from prefect import get_client, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate  # noqa: E402
 from prefect.concurrency.sync import concurrency  # noqa: E402
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound  # noqa: E402
 
 from akhbar.pipeline import BatchResult, transform_batch  # noqa: E402
+from akhbar.summary import run_summary_markdown  # noqa: E402
 from akhbar.warehouse import Warehouse  # noqa: E402
 from transforms.read import list_files  # noqa: E402
 
@@ -72,6 +74,14 @@ def load(warehouse: str, run_id: str, staging: str) -> dict[str, int]:
 def finish_run(warehouse: str, run_id: str, status: str, counts: dict[str, int]) -> None:
     with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
         wh.finish_run(run_id, status, counts)
+
+
+@task(cache_policy=NO_CACHE)
+def publish_summary(warehouse: str, run_id: str, counts: dict) -> str:
+    """The run's summary as a markdown artifact on the flow run (Artifacts tab in the UI)."""
+    markdown = run_summary_markdown(warehouse, run_id, counts)
+    create_markdown_artifact(markdown, key="akhbar-run-summary", description=f"akhbar run {run_id}")
+    return markdown
 
 
 def process_batches(

@@ -163,3 +163,34 @@ def test_every_cli_command_is_documented_in_the_readme():
     assert {"run", "sql", "schema"} <= set(commands)
     for cmd in commands:
         assert f"akhbar {cmd}" in readme, f"README does not document `akhbar {cmd}`"
+
+
+def test_run_summary_lists_counts_top_entities_and_speakers(seed_warehouse):
+    from akhbar.summary import run_summary_markdown
+
+    wh, first, _ = seed_warehouse
+    md = run_summary_markdown(str(wh), first["run_id"], first)
+    assert f"| {first['seen']} | {first['loaded']} | 0 | 0 | 0 |" in md
+    assert "## Top entities" in md and "## Top speakers" in md
+    with connect_readonly(wh) as con:
+        top = con.execute(
+            "SELECT canonical_name FROM entity_mentions GROUP BY ALL ORDER BY count(*) DESC, canonical_name LIMIT 1"
+        ).fetchone()[0]
+    assert f"| {top} |" in md
+
+
+def test_each_flow_run_publishes_its_summary_artifact(seed_warehouse):
+    import asyncio
+
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    _, first, second = seed_warehouse
+
+    async def artifacts():
+        async with get_client() as client:
+            return await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["akhbar-run-summary"])))
+
+    by_run = {str(a.flow_run_id): a.data for a in asyncio.run(artifacts())}
+    assert f"# akhbar run `{first['run_id']}`" in by_run[first["run_id"]]
+    assert f"| {second['seen']} | 0 | {second['seen']} | 0 | 0 |" in by_run[second["run_id"]]
