@@ -148,3 +148,40 @@ def test_no_introducers_gives_empty_frame_with_schema():
 def test_clause_ends_at_comma_fiima():
     _, q = run("وأكد أحمد المسماري أن الوضع مستقر، فيما لم تعلق الحكومة على ذلك.")
     expect(q, [("indirect", "الوضع مستقر", "أكد", "أحمد المسماري")])
+
+
+def test_clause_that_is_one_whole_quotation_is_direct():
+    text, q = run('وقال المبعوث الأممي، السفير ماركو بيلي، إن "الفرصة ما زالت قائمة".')
+    expect(
+        q,
+        [("direct", "الفرصة ما زالت قائمة", "قال", "ماركو بيلي", "المبعوث الأممي")],
+        COLS + ("speaker_role",),
+    )
+
+
+def test_role_before_the_name_and_its_title():
+    _, q = run("وأكد وزير الكهرباء، الوزير حيدر الساعدي، أن الشبكة جاهزة.")
+    expect(
+        q,
+        [("indirect", "الشبكة جاهزة", "أكد", "حيدر الساعدي", "وزير الكهرباء")],
+        COLS + ("speaker_role",),
+    )
+
+
+def test_generic_subject_is_a_construct_noun_phrase():
+    _, q = run("وأكدت وزيرة المالية أن الدعم مستمر.", "ووصف مراقبون الزيارة بأنها مهمة.")
+    expect(
+        q,
+        [("indirect", "الدعم مستمر", "أكدت", "وزيرة المالية"),
+         ("indirect", "مهمة", "وصف", "مراقبون")],
+    )
+
+
+def test_noun_introducer_does_not_duplicate_the_verb_quote():
+    _, q = run('وقال الخطيب في بيان صحفي إن الخطة "تهدف إلى تخفيف الازدحام".')
+    expect(q, [("mixed", 'الخطة "تهدف إلى تخفيف الازدحام"', "قال", "الخطيب")])
+
+
+def test_clause_ends_before_comma_and_new_reporting_verb():
+    _, q = run('وأكدت المعارضة أن القانون "لا يضمن العدالة"، ودعت الحكومة إلى مراجعته.')
+    expect(q, [("mixed", 'القانون "لا يضمن العدالة"', "أكدت", "المعارضة")])

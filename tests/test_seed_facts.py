@@ -193,5 +193,6 @@ def test_invented_quotes(invented):
     src = speaker_of(q, "سيستقبل الوفد الليبي")
     assert src["speaker_text"] == "مصادر دبلوماسية"
     described = speaker_of(q, "خطوة نحو التهدئة")
-    assert (described["kind"], described["speaker_text"]) == ("mixed", "مراقبون")
-    assert described["text"] == '"خطوة نحو التهدئة"'  # the clause ends before "، فيما"
+    # the بأنها clause ends before "، فيما" and is one whole quotation: direct
+    assert (described["kind"], described["speaker_text"]) == ("direct", "مراقبون")
+    assert described["text"] == "خطوة نحو التهدئة"

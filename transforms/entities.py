@@ -87,10 +87,11 @@ PREFIXES = [
 NAME_PREFIXES = ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك"]
 ALL_PREFIXES = [p[0] for p in PREFIXES]
 CONJ_PREFIXES = ["", "و", "ف"]
-JOINERS = ["بن", "ابن", "بنت", "ابو", "عبد"]
+JOINERS = ["بن", "ابن", "بنت", "ابو", "عبد", "ولد"]
 _AR_LETTER = r"[\x{0621}-\x{063A}\x{0641}-\x{064A}\x{0671}-\x{06D3}]"
 _MARK = r"[\x{064B}-\x{065F}\x{0670}\x{0640}\x{06D6}-\x{06ED}\x{200C}-\x{200F}]"
 STOP_KINDS = ["prep", "conj", "particle", "pron", "rel", "dem", "verb", "common", "time"]
+FUNCTION_KINDS = ["prep", "conj", "particle", "pron", "rel", "dem"]
 
 MENTION_SCHEMA = {
     "article_id": pl.String,
@@ -199,6 +200,7 @@ def _vocab(tokens: pl.DataFrame, res: Resources, light: bool = False) -> pl.Data
     )
     key = pl.col("key")
     stop_any = res.stopwords.filter(pl.col("kind").is_in(STOP_KINDS))["key"].unique()
+    func_keys = res.stopwords.filter(pl.col("kind").is_in(FUNCTION_KINDS))["key"].unique()
     kind_keys = {k: res.stopwords.filter(pl.col("kind") == k)["key"].unique() for k in
                  ["prep", "block", "source_noun", "loc_trigger"]}
     ng_first = res.ngrams["first_key"].unique().to_list()
@@ -207,6 +209,7 @@ def _vocab(tokens: pl.DataFrame, res: Resources, light: bool = False) -> pl.Data
         is_punct=~key.str.contains(r"[\w]"),
         qmark=pl.col("token").is_in(QUOTE_CHARS),
         stop=key.is_in(stop_any.implode()),
+        func=key.is_in(func_keys.implode()),
         prep=key.is_in(kind_keys["prep"].implode()),
         block=key.is_in(kind_keys["block"].implode()),
         sv=key.is_in(res.speech_verbs["key"].implode()),
@@ -433,7 +436,7 @@ def _per_candidates(t: pl.DataFrame, ng: pl.DataFrame) -> pl.DataFrame:
                  "by_nisba", "by_name"),
         on="r", how="left", maintain_order="left",
     )
-    t2 = pl.concat([t.select("r", "sid", "cont", "def_bare", "joiner",
+    t2 = pl.concat([t.select("r", "sid", "cont", "def_bare", "joiner", "nisba",
                              passes=pl.col("gn0") | pl.col("joiner"), core_gn=pl.col("gn_key").is_not_null()),
                     x.drop("r")], how="horizontal")
     c = pl.col("core_len").fill_null(1)
@@ -443,9 +446,10 @@ def _per_candidates(t: pl.DataFrame, ng: pl.DataFrame) -> pl.DataFrame:
     # Name = core (+ further given names / joiners) + at most one family name: the name
     # goes on only after a given name or a joiner ("خليفة بلقاسم حفتر", "محمد علي الحسن"),
     # so "التقى خليفة حفتر الوفد" stops after حفتر.  After a title-triggered unknown core
-    # ("الرئيس ماكرون") a definite word is not taken.
+    # ("الرئيس ماكرون") a definite word is taken only if it looks like a nisba family name
+    # ("النائب مشعل العنزي"), not "الرئيس ماكرون الوفد".
     core_gn = pl.col("core_gn") | (c == 2)
-    a1 = at("cont", 1) & (core_gn | ~at("def_bare", 1))
+    a1 = at("cont", 1) & (core_gn | ~at("def_bare", 1) | at("nisba", 1))
     a2 = a1 & at("cont", 2) & at("passes", 1)
     a3 = a2 & at("cont", 3) & at("passes", 2)
     n_ext = a1.cast(pl.Int64) + a2.cast(pl.Int64) + a3.cast(pl.Int64)
@@ -458,13 +462,13 @@ def _per_candidates(t: pl.DataFrame, ng: pl.DataFrame) -> pl.DataFrame:
     t2 = t2.with_columns(n_ext=n_ext).with_columns(
         n_ext=pl.col("n_ext") - last_joiner.cast(pl.Int64)
     )
-    per = t2.with_columns(strong_next=at("def_bare", 1) | at("passes", 1)).filter(
+    per = t2.with_columns(strong_next=at("passes", 1)).filter(
         pl.col("by_title") | pl.col("by_nisba") | pl.col("by_name")
     )
     per = per.with_columns(
         # an ambiguous given name (أمل، فتح، سعيد) needs a title, or a continuation that
-        # starts with a family name in ال, another given name or a joiner: "فتح معبر" is not
-        # a person, "جمال عبد الناصر" is.
+        # starts with another given name or a joiner: "فتح معبر", "فتح المدارس", "حسن
+        # الجوار" are not persons, "جمال عبد الناصر" is (so is "الوزير سعيد الأحمد").
         drop=~pl.col("by_title") & ~pl.col("by_nisba") & (pl.col("core_len") == 1)
         & ((pl.col("n_ext") == 0) | ~pl.col("strong_next")),
     )

@@ -71,7 +71,7 @@ QUOTE_SCHEMA = {
 HARD_STOPS = [".", "!", "?", "؟", "؛", ";", "…"]
 TRAILING = [".", "،", ",", "؛", ";", ":", "!", "?", "؟", "-", "–", "—", "…", "(", ")"]
 MAX_GAP = 16
-SUBJECT_WINDOW = 5
+SUBJECT_WINDOW = 8
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -158,9 +158,10 @@ def quotes(
     P_q = _Prefix(t["qmark"])
     P_colon = _Prefix(colon)
     P_open = _Prefix(open_flag)
+    # words that cannot be inside a subject / role (commas can: "وزير المالية، الوزير X،")
     nonsubj = t.select(
-        pl.col("is_punct") | pl.col("comp") | pl.col("prep") | pl.col("block") | pl.col("sv")
-        | pl.col("qmark") | pl.col("stop")
+        (pl.col("is_punct") & ~pl.col("token").is_in(["،", ","])) | pl.col("comp") | pl.col("func")
+        | pl.col("block") | pl.col("sv") | pl.col("qmark")
     )["is_punct"]
     P_nonsubj = _Prefix(nonsubj)
     not_trailing = t.select(~pl.col("token").is_in(TRAILING))["token"]
@@ -317,19 +318,36 @@ def quotes(
     # -- explicit subject of verb-like introducers
     ev = intro.filter(pl.col("sv_kind") != "source")
     er = ev["r"]
-    nm = _next_after(m_start, er)
+    nm = _next_after(m_start, er)  # first mention of any type after the verb
     m_idx = m_start.search_sorted(er, side="right")
-    ok = (
-        ~nm.is_null()
-        & (sid.gather(nm.fill_null(0)) == ev["sid"])
-        & ((nm - er) <= SUBJECT_WINDOW)
-        & (P_nonsubj.between(er, nm.fill_null(0)) == 0)
-    ).fill_null(False)
     mrow = ms.select(
         "entity_id", "type", "start_char", "end_char", "surface", "title", "m_r_start", "m_r_end"
-    )
+    ).with_row_index("row")
     mrow_ext = pl.concat([mrow, mrow.clear(1)])  # a null row at the end
-    picked = mrow_ext[pl.select(pl.when(ok).then(m_idx).otherwise(len(mrow))).to_series()]
+    none = pl.Series([len(mrow)] * len(er), dtype=pl.Int64)
+
+    def first_of(type_: str) -> tuple[pl.Series, pl.Series]:
+        sub = mrow.filter(pl.col("type") == type_)
+        starts = sub["m_r_start"]
+        i = starts.search_sorted(er, side="right")
+        rows = pl.concat([sub["row"].cast(pl.Int64), pl.Series([len(mrow)], dtype=pl.Int64)])
+        return _next_after(starts, er), rows.gather(i)
+
+    # a PER within the window with only content words / commas between (title, role);
+    # else an ORG right after the verb
+    p_start, p_row = first_of("PER")
+    o_start, o_row = first_of("ORG")
+    ok_p = (
+        (sid.gather(p_start.fill_null(0)) == ev["sid"])
+        & ((p_start - er) <= SUBJECT_WINDOW)
+        & (P_nonsubj.between(er, p_start.fill_null(0)) == 0)
+    ).fill_null(False)
+    ok_o = (~ok_p & (o_start == er + 1)).fill_null(False)
+    ok = ok_p | ok_o
+    pick = pl.select(
+        pl.when(ok_p).then(p_row).when(ok_o).then(o_row).otherwise(none)
+    ).to_series()
+    picked = mrow_ext.drop("row")[pick]
     ev = pl.concat([ev, picked.select(pl.all().name.prefix("s_"))], how="horizontal")
     # role: appositive between commas after the mention, or the words before it
     comma_pos = t.filter(pl.col("token").is_in(["،", ","]))["r"]
@@ -354,21 +372,36 @@ def quotes(
         .when(ev["mode"] == "direct").then(ev["qo"])
     ).to_series().cast(pl.Int64)
     k1_ok = ~nonsubj.gather((er + 1).clip(upper_bound=n - 1)) & t["is_word"].gather((er + 1).clip(upper_bound=n - 1))
-    gen_ok = (~ok & ~target.is_null() & ((target - er) >= 2) & k1_ok).fill_null(False)
+    gen_ok = (
+        ~ok & ~target.is_null() & ((target - er) >= 2) & k1_ok
+        & ev["sv_kind"].is_in(["verb", "describe"])
+    ).fill_null(False)
     # end: first mention starting inside (er, target) -> its end; else last word before target
     inner_end = mrow_ext["m_r_end"].gather(pl.select(pl.when(gen_ok & (nm < target).fill_null(False)).then(m_idx).otherwise(len(mrow))).to_series())
-    # without a mention: the head word and following words of the same definiteness
-    # (مصادر مطلعة، المتحدث الرسمي), at most 4, before the complement: "ووصف مراقبون
-    # الزيارة بأنها" -> "مراقبون" (an indefinite noun takes no definite adjective).
+    # without a mention: a noun phrase of at most 5 words before the complement: a
+    # construct chain of indefinite words closed by one definite word, then only definite
+    # nisba adjectives (وزيرة المالية، رئيس عمادة الأطباء، مصادر مطلعة، المتحدث الرسمي).
+    # A sound plural head (مراقبون/ين) cannot be in construct, so a definite word after it
+    # is an object: "ووصف مراقبون الزيارة بأنها" -> "مراقبون".
     def at(series: pl.Series, k: int) -> pl.Series:
         return series.gather((er + k).clip(upper_bound=n - 1))
 
-    d1 = at(t["def_bare"], 1)
+    head_key = at(key, 1)
+    plural_head = head_key.str.contains("(ون|ين)$")
+    seen_def = at(t["def_bare"], 1)
     run = pl.Series([True] * len(er), dtype=pl.Boolean)
     run_len = pl.Series([1] * len(er), dtype=pl.Int64)
-    for k in range(2, 5):
+    for k in range(2, 6):
+        is_def = at(t["def_bare"], k)
+        nisba = is_def & at(key, k).str.contains("(ي|يه)$")
+        step_ok = pl.select(
+            pl.when(seen_def).then(nisba)
+            .when(is_def).then(~plural_head)
+            .otherwise(True)
+        ).to_series()
         run = (run & ((er + k) < target).fill_null(False) & ~at(nonsubj, k) & at(t["is_word"], k)
-               & (at(t["def_bare"], k) == d1) & (at(sid, k) == ev["sid"]))
+               & step_ok & (at(sid, k) == ev["sid"]))
+        seen_def = seen_def | (run & is_def)
         run_len = run_len + run.cast(pl.Int64)
     gen_end = pl.select(
         pl.when(~inner_end.is_null()).then(inner_end).otherwise(er + run_len)
@@ -410,15 +443,19 @@ def quotes(
         .join(span_cols("role_pre", "pre"), on="r", how="left", maintain_order="left")
         .join(span_cols("gen", "g"), on="r", how="left", maintain_order="left")
     )
-    pre_is_title = (
-        pl.col("pre_text").str.replace_all(r"\s+", " ") == pl.col("s_title")
-    ).fill_null(False)
+    # the words before the name, without the name's own title and commas: "وزير المالية،
+    # الوزير عمر الرفاعي" -> role "وزير المالية"
+    pre_role = (
+        pl.col("pre_text").str.strip_suffix(pl.col("s_title").fill_null("\uffff"))
+        .str.strip_chars(" ،,")
+    )
+    pre_role = pl.when(pre_role.str.len_chars() > 0).then(pre_role)
     ev = ev.with_columns(
         sp_text=pl.coalesce("s_surface", "g_text"),
         sp_s=pl.coalesce("s_start_char", "g_s"),
         sp_e=pl.coalesce("s_end_char", "g_e"),
         sp_eid=pl.col("s_entity_id"),
-        sp_role=pl.coalesce("app_text", pl.when(~pre_is_title).then("pre_text")),
+        sp_role=pl.coalesce("app_text", pre_role),
         explicit=pl.col("s_surface").is_not_null() | pl.col("g_text").is_not_null(),
     )
     srcs = src.join(span_cols("src", "np"), on="r", how="left", maintain_order="left")
@@ -496,8 +533,12 @@ def quotes(
 
     # -- quote spans
     prod = events.filter(pl.col("mode").is_not_null())
-    # next quote-producing event of the same sentence cuts a clause
-    prod = prod.with_columns(next_prod=pl.col("r").shift(-1).over("sid"))
+    # one quote per complementizer: a noun introducer between a verb and its أن ("وقال
+    # الخطيب في بيان صحفي إن") does not make a second quote
+    prod = prod.filter(
+        (pl.col("mode") != "clause")
+        | (pl.col("r") == pl.col("r").min().over(["sid", "comp"]))
+    )
     pr = prod["r"]
     mode = prod["mode"]
     clause_from = pl.select(
@@ -505,6 +546,17 @@ def quotes(
         .when(mode == "src_front").then(prod["clause_start"])
         .when(mode == "src_trail").then(prod["first_r"])
     ).to_series()
+    # the clause ends before the next quote-producing introducer after its start, or before
+    # a comma + و/ف + finite reporting verb ("، ودعت الحكومة إلى ...")
+    coord = t.filter(
+        pl.col("sv") & pl.col("key").str.contains("^[وف]") & prv(pl.col("token").is_in(["،", ","]), 1).fill_null(False)
+    )["r"]
+    coord = intro.filter(pl.col("r").is_in(coord.implode()) & (pl.col("sv_kind") == "verb"))["r"]
+    cutters = pl.concat([pr, coord]).unique().sort()
+    nxt_cut = _next_after(cutters, pl.select(pl.coalesce(clause_from, pr)).to_series())
+    prod = prod.with_columns(
+        next_prod=pl.when(sid.gather(nxt_cut.fill_null(0)) == prod["sid"]).then(nxt_cut)
+    )
     # a comma + فيما / بينما / في حين (stopwords kind clause_break) also ends the clause
     brk_keys = pl.Series(res.stop_keys("clause_break"), dtype=pl.String).implode()
     comma = pl.col("token").is_in(["،", ","])
@@ -536,11 +588,20 @@ def quotes(
     valid = (~q_start.is_null() & ~q_end.is_null() & (q_end >= q_start)).fill_null(False)
     valid = valid & (sid.gather(q_start.fill_null(0).clip(upper_bound=n - 1)) == prod["sid"])
     has_pair = (P_open.between(q_start.fill_null(0) - 1, q_end.fill_null(0) + 1) > 0)
+    # a clause that is one whole quotation (قال إن "...") is a direct quote, inside the marks
+    qs0 = q_start.fill_null(-1)
+    at_pair = po.search_sorted(qs0, side="left").clip(upper_bound=max(len(po) - 1, 0))
+    whole = (
+        (po.gather(at_pair) == qs0) & (pc.gather(at_pair) == q_end) & (mode != "direct")
+    ).fill_null(False) if len(po) else pl.Series([False] * len(pr), dtype=pl.Boolean)
     qkind = pl.select(
-        pl.when(mode == "direct").then(pl.lit("direct"))
+        pl.when((mode == "direct") | whole).then(pl.lit("direct"))
         .when(has_pair).then(pl.lit("mixed"))
         .otherwise(pl.lit("indirect"))
     ).to_series()
+    q_start = pl.select(pl.when(whole).then(q_start + 1).otherwise(q_start)).to_series()
+    q_end = pl.select(pl.when(whole).then(q_end - 1).otherwise(q_end)).to_series()
+    valid = valid & (q_end >= q_start).fill_null(False)
     prod = prod.with_columns(
         q_rs=q_start, q_re=q_end, kind=qkind, valid=valid,
     ).filter(pl.col("valid"))
