@@ -230,3 +230,44 @@ def test_empty_tokens():
     _, _, toks = frames(("a", ["x"]))
     m = entity_mentions(toks.clear(), RES)
     assert m.height == 0 and m.columns[:3] == ["article_id", "mention_id", "entity_id"]
+
+
+# ------------------------------------------------------------------ property: offsets
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = (
+    RES.given_names["name"].sample(40, seed=1).to_list()
+    + RES.places["name"].sample(30, seed=2).to_list()
+    + RES.titles["form"].to_list()[:15]
+    + RES.org_heads["form"].to_list()[:20]
+    + RES.speech_verbs["form"].sample(30, seed=3).to_list()
+    + ["حفتر", "المحجوب", "الدبيبة", "التوجيه", "المعنوي", "الوطنية", "أن", "إن", "على", "في",
+       "مدينة", "الليبية", "بحسب", "مصادر", "،", ":", '"', "«", "»", "."]
+)
+_word = st.tuples(
+    st.sampled_from(["", "", "", "و", "ب", "ل", "وَ", "بِ"]), st.sampled_from(_WORDS),
+    st.sampled_from(["", "", "", "ً", "ُ"]),
+).map(lambda x: x[0] + x[1] + x[2])
+_sentence = st.lists(_word, min_size=1, max_size=25).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_sentence, min_size=1, max_size=4))
+def test_property_offsets_and_invariants(sents):
+    from transforms.quotes import quotes
+
+    texts, s, toks = frames(("p", sents))
+    text = texts["p"]
+    m = entity_mentions(toks, RES)
+    _check_offsets(text, m)
+    assert m["mention_id"].to_list() == list(range(m.height))
+    spans = sorted(zip(m["start_char"], m["end_char"]))
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "overlapping mentions"
+    assert m["surface"].str.len_chars().min() is None or m["surface"].str.len_chars().min() > 0
+    q = quotes(s, toks, m, RES)
+    for row in q.iter_rows(named=True):
+        assert text[row["start_char"]:row["end_char"]] == row["text"], row
+        assert row["start_char"] < row["end_char"]
+        if row["speaker_start_char"] is not None:
+            assert text[row["speaker_start_char"]:row["speaker_end_char"]] == row["speaker_text"]
