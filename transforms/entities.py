@@ -18,9 +18,13 @@ Rules (first version; see also docs in ``seeds/README.md`` for the lexicons):
   (عبد الله, سيف الإسلام), or عبد + name / أبو + given name; or any name-like token right
   after a title (titles.csv, "الفريق", "رئيس الوزراء").  The core is extended by up to 3
   name-like tokens (not stop words / verbs / lexicon words / clitic+ال words / و-words /
-  imperfect-verb shapes ي.../ت...); a definite (ال) family name ends the name.  A trailing
-  joiner (بن ابن بنت أبو عبد) is dropped.  Ambiguous given names (أمل، سعيد، كريم ...,
-  flagged in the CSV) need a title or a continuation and no clitic.  The title is stored in
+  imperfect/future-verb shapes ي... ت... سي...).  The name goes on only after a given
+  name or a joiner, so it is given names + at most one family name ("خليفة بلقاسم حفتر",
+  "خالد المحجوب"; "التقى خليفة حفتر الوفد" stops after حفتر).  After a title-triggered
+  unknown first name a definite word is taken only when it looks like a nisba family name
+  ("النائب مشعل العنزي").  A trailing joiner (بن ابن بنت أبو عبد ولد) is dropped.
+  Ambiguous given names (أمل، فتح، سعيد، كريم ..., flagged in the CSV) need a title, or no
+  clitic and a following given name/joiner ("فتح المدارس" is not a person).  The title is stored in
   ``title`` and never in ``surface``.  A given name written with ى where the lexicon has ي
   (على vs علي) is not a name.
 * LOC: places.csv (single and multi-word entries, clitics allowed).  Entries flagged

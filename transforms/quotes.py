@@ -6,42 +6,53 @@ sorted positions of X, "no Y between a and b" a difference of prefix sums of Y. 
 loop over tokens or quotes.
 
 Introducers are the words of ``seeds/speech_verbs.csv`` (kinds verb, participle, describe,
-noun, source); introducers inside a quotation are ignored.
+noun, source; ``takes`` says whether a word introduces an أن/إن clause, a quotation or
+both); introducers inside a quotation are ignored.
 
-* direct: a paired quotation (« » by direction, " “ ” „ ″ alternating within a sentence)
-  whose opening mark comes right after an introducer (قال "..."، قائلاً "...") or after a
-  colon that follows it (قال اللواء ...: "...") or, for وصف/وصفه, after بـ (وصفه بـ"...").
+* direct: a paired quotation (« » by direction; " “ ” „ ″ alternating within a sentence)
+  whose opening mark comes right after an introducer (قال "..."، قائلاً «...»), or after a
+  colon that follows it (قال اللواء ...: "..."), or, for وصف/وصفه, after بـ (وصفه بـ"...").
   ``start_char``/``end_char`` are inside the marks.  A quotation with no such introducer
-  (scare quotes, names) is not a quote.
+  (scare quotes, names: عملية "الكرامة") is not a quote.  An أن/إن clause that is exactly
+  one whole quotation (قال إن "...") is also direct, inside the marks.
 * indirect: the first complementizer أن/إن/بأن/فإن (+ pronoun: أنه ...) after an introducer
-  in the same sentence, at most 16 tokens later, with no other introducer, quotation mark,
-  colon, sentence-internal stop (؛ . ! ؟) or "block" word (يجب، بعد، منذ ... see
-  stopwords.csv) in between.  The span runs from the token after the complementizer to the
-  end of the sentence, or to just before the next introducer of the sentence that itself
-  introduces a quote ("، مشيراً إلى أن"); trailing punctuation is trimmed.  An introducer
-  followed by a noun phrase only (شدد على الدور التاريخي ...) yields no quote.
+  in the same sentence, at most 16 tokens later, with no other (non-noun) introducer,
+  quotation mark, colon, sentence-internal stop (؛ . ! ؟) or "block" word (يجب، بعد، منذ
+  ..., stopwords.csv) in between.  The span runs from the token after the complementizer
+  to the end of the sentence, or to just before the first of: the next quote-producing
+  introducer of the sentence ("، مشيراً إلى أن"), a comma + و/ف + finite reporting verb
+  ("، ودعت الحكومة ..."), a comma + فيما/بينما/في حين (kind clause_break); trailing
+  punctuation is trimmed.  One quote per complementizer (a noun introducer between a verb
+  and its أن, "وقال الخطيب في بيان صحفي إن", adds nothing).  An introducer followed by a
+  noun phrase only (شدد على الدور التاريخي ...) yields no quote.
 * mixed: an indirect span that contains a paired quotation.
 * sources (بحسب، حسب، وفقاً لـ، نقلاً عن، طبقاً لـ): fronted at sentence start
   ("وبحسب مراقبين سياسيين، فإن ..."): speaker = the phrase up to the comma, quote = the
   clause after the comma (after فإن/إن/أن when present); trailing ("...، بحسب مصادر
   طبية."): quote = the sentence before the comma, only when the phrase is headed by a
-  source noun (مصادر، مراقبين ...) or a mention.
-* Speaker of a verb/participle/describe/noun introducer, first that applies:
-  1. explicit subject: a PER/ORG mention starting within 5 tokens after the verb with only
-     content words between (a title, or a role: "الناطق باسم الجيش"); the role is the
-     appositive between commas right after the mention ("خالد المحجوب، مدير إدارة
-     التوجيه المعنوي، إن") or else the words between the verb and the mention when they are
-     not just the mention's title.  Otherwise, for a quote-producing introducer whose next
-     word is a content word, a generic subject: from that word to the end of the first
-     mention inside it ("مصادر من إدارة التوجيه المعنوي") or to the complement; a generic
-     subject has no entity (decision: "sources from X" is not X speaking).
+  source noun (مصادر، مراقبين ...) or starts with a mention ("حسب الخطة" is not a source).
+* Speaker of a verb/participle/describe/noun introducer, first rule that applies:
+  1. explicit subject: the first PER mention within 8 tokens after the verb with only
+     content words and commas between (title, role: "وقال وزير المالية، الوزير عمر
+     الرفاعي، إن"), else an ORG mention right after the verb.  ``speaker_role`` = the
+     appositive between commas right after the name ("خالد المحجوب، مدير إدارة التوجيه
+     المعنوي، إن"), else the words between the verb and the name minus the name's title
+     ("وزير المالية").  Otherwise, for a quote-producing finite verb whose next word is a
+     content word, a generic subject without entity: up to the end of the first mention
+     inside it ("مصادر من إدارة التوجيه المعنوي": decision, anonymous sources *from* an
+     organisation are not the organisation speaking, so ``speaker_entity_id`` is null), or
+     a noun phrase of at most 5 words (indefinite construct chain closed by one definite
+     word, then definite nisba adjectives: "وزيرة المالية", "رئيس عمادة الأطباء"; after a
+     sound-plural head a definite word is an object: "ووصف مراقبون الزيارة" -> "مراقبون").
   2. the explicit subject of the nearest preceding introducer of the same sentence
-     (participles: "شدد الفريق خالد حفتر على ...، مشيداً بما وصفه بـ"..."");
-  3. the first PER mention of the sentence before the introducer (its main subject:
-     "... جمع المشير خليفة حفتر ...، حيث شدد على أن");
-  4. the speaker of the previous introducer of the article (carry-over: "وأضاف أن",
-     "وأكد أن" at sentence start);
+     (participles: "شدد الفريق خالد حفتر على ...، مشيداً بما وصفه بـ"..."" -> خالد حفتر);
+  3. the first PER mention of the sentence before the introducer, i.e. the subject of its
+     main verb ("... جمع المشير خليفة حفتر ...، حيث شدد على أن" -> خليفة حفتر);
+  4. carry-over: the speaker of the previous resolved introducer of the article, quote or
+     not ("وأضاف أن", "وأكد أن" at sentence start);
   5. none.
+* ``verb`` is the introducer as written without the conjunction و/ف ("أكدت", "مشيراً",
+  "وصفه", "بحسب").  ``quote_id`` is 0-based per article in text order of the quote.
 """
 
 from __future__ import annotations
@@ -195,7 +206,6 @@ def quotes(
     nb_ok = nb.is_null() | (sid.gather(nb.fill_null(0)) != isid)
     comp_pos = t.filter(pl.col("comp"))["r"]
     comp = _next_after(comp_pos, r)
-    colon_pos = t.filter(pl.col("token").is_in([":", "："]))["r"]
     qo = _next_after(po, r)
     qc = pc.gather(po.search_sorted(qo.fill_null(-1), side="left").clip(upper_bound=max(len(po) - 1, 0))) if len(po) else pl.Series([None] * len(r), dtype=pl.Int64)
 
