@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run test serve venv clean
 
@@ -12,6 +13,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -r requirements-test.lock
+	touch $(TEST_STAMP)
+
 venv: $(STAMP)
 
 run: $(STAMP)
@@ -20,7 +25,7 @@ run: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/akhbar serve $(ARGS)
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 
 clean:

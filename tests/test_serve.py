@@ -142,3 +142,66 @@ def test_ingest_runs_on_its_schedule(served):
         n_files = con.execute("SELECT count(*) FROM ingest_files").fetchone()[0]
         total, distinct = con.execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone()
     assert n_files == 11 and total == distinct == 17
+
+
+ARTIFACTS = PROJECT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def test_backfill_from_the_ui_custom_run_form(served):
+    """A real browser: Deployments -> backfill -> Run -> Custom run, fill the dates, Submit, see Completed."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it with apt)")
+    from playwright.sync_api import expect, sync_playwright
+
+    api, wh, _ = served
+    ui = api.base.removesuffix("/api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        # The UI asks an analytics host for its config; nothing may leave the machine.
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith((ui, "data:", "blob:"))
+                   else route.abort())
+        page.goto(f"{ui}/deployments", wait_until="networkidle")
+        page.get_by_role("link", name="backfill", exact=True).first.click()
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.get_by_text("Custom run").click()
+        page.get_by_text("Start date").first.wait_for(timeout=30_000)
+        for shown, day in (("Mar 1st, 2024", "2024-03-01"), ("Mar 31st, 2024", "2024-03-31")):
+            page.get_by_text("Select date").first.click()
+            page.locator("input[type=date]:visible").fill(day)
+            page.get_by_role("button", name="Apply").click()
+            expect(page.get_by_text(shown)).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "backfill-custom-run-form.png"), full_page=True)
+        run_name = page.get_by_role("textbox").first.input_value()
+        page.get_by_role("button", name="Submit").click()
+        page.wait_for_url("**/deployments/deployment/**", timeout=30_000)  # back to the deployment
+        page.screenshot(path=str(ARTIFACTS / "backfill-submitted.png"))
+        run_id = None
+        for _ in range(60):  # the UI creates the run through the REST API; find it by its name
+            found = api.call("POST", "/flow_runs/filter", {"flow_runs": {"name": {"any_": [run_name]}}})
+            if found:
+                run_id = found[0]["id"]
+                break
+            time.sleep(0.5)
+        assert run_id, f"no flow run named {run_name!r} was created by the form"
+        final = api.wait_final(run_id, timeout=240)
+        page.goto(f"{ui}/runs/flow-run/{run_id}", wait_until="networkidle")
+        expect(page.get_by_text("Completed").first).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "backfill-flow-run-completed.png"), full_page=True)
+        browser.close()
+    assert final["state"]["type"] == "COMPLETED"
+    assert final["parameters"]["request"]["start_date"] == "2024-03-01"
+    assert final["parameters"]["request"]["end_date"] == "2024-03-31"
+    with connect_readonly(wh) as con:
+        run = con.execute("SELECT status, files_seen FROM runs WHERE run_id = ?", [run_id]).fetchone()
+        march = con.execute(
+            "SELECT count(*) FROM articles WHERE published_at >= '2024-03-01' AND published_at < '2024-04-01'"
+        ).fetchone()[0]
+    assert run == ("completed", 11)
+    assert march == 6  # 01_cairo (1), 08_trec (3), 09_gigaword (2)
