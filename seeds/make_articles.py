@@ -2,7 +2,7 @@
 
 Run from the repository root:  python seeds/make_articles.py
 The output is byte-for-byte reproducible (fixed zip/gzip timestamps); the generated files are
-committed too.  Each file's format, encoding and purpose: seeds/articles/README.md.
+committed too.  Each file's format, encoding and purpose: seeds/ARTICLES.md.
 """
 
 from __future__ import annotations

@@ -33,7 +33,6 @@ def seed_source(tmp_path_factory) -> Path:
     """A copy of seeds/articles plus the shared seed article when it is present."""
     src = tmp_path_factory.mktemp("source")
     shutil.copytree(SEEDS, src, dirs_exist_ok=True)
-    (src / "README.md").unlink(missing_ok=True)
     if SEED_ARTICLE.exists():
         shutil.copy(SEED_ARTICLE, src / SEED_ARTICLE.name)
     return src

@@ -53,7 +53,6 @@ def test_the_backfill_form_describes_its_parameters():
 def source(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(SEEDS, src)
-    (src / "README.md").unlink(missing_ok=True)
     return src
 
 

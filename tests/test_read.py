@@ -717,7 +717,7 @@ def test_read_files_dates_land_as_utc_datetimes(tmp_path):
 
 def test_every_seed_article_is_read_without_rejection():
     listing = list_files(str(SEEDS))
-    uris = [u for u in listing["source_uri"].to_list() if not u.endswith("README.md")]
+    uris = listing["source_uri"].to_list()
     assert len(uris) >= 9
     docs, files = read_files(uris)
     for row in files.iter_rows(named=True):
@@ -728,11 +728,6 @@ def test_every_seed_article_is_read_without_rejection():
     assert set(files["format"]) >= {"txt", "html", "json", "jsonl", "trec", "gigaword", "zip", "gzip"}
     assert set(docs["encoding"]) >= {"utf-8", "cp1256", "iso8859-6", "utf-16"}
     assert docs.height >= 17 and docs["article_id"].n_unique() == docs.height
-
-
-def test_seed_readme_is_not_an_article():
-    _, files = read_files([f"file://{SEEDS}/README.md"])
-    assert files["reason"].to_list() == ["unsupported file type (.md)"]
 
 
 def test_seed_files_match_their_generator():
@@ -795,3 +790,11 @@ def test_the_shared_seed_article_layout():
     assert doc["title"] == path.read_text(encoding="utf-8").splitlines()[0].strip()
     assert doc["doc_key"] == "" and doc["url"] is None
     assert any(line.startswith("طرابلس - ") for line in doc["body"].split("\n"))
+
+
+def test_list_files_gives_one_spelling_for_a_local_path(tmp_path, monkeypatch):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("عنوان\nنص", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "a")
+    assert list_files("../a")["source_uri"].to_list() == [f"file://{tmp_path}/a/x.txt"]
+    assert list_files(".")["source_uri"].to_list() == [f"file://{tmp_path}/a/x.txt"]

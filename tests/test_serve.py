@@ -57,7 +57,6 @@ def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     src = tmp / "src"
     shutil.copytree(PROJECT / "seeds" / "articles", src)
-    (src / "README.md").unlink(missing_ok=True)
     wh = tmp / "w.duckdb"
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}

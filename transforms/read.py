@@ -171,8 +171,12 @@ def list_files(source: str) -> pl.DataFrame:
     (a path part below ``source`` starting with ``.``) are skipped.  A missing source
     raises FileNotFoundError.
     """
+    import os
+
     import fsspec
 
+    if "://" not in source:  # a local path: one spelling per file (no "..", no relative parts)
+        source = os.path.abspath(source)
     fs, root = fsspec.core.url_to_fs(source)
     if not fs.exists(root):
         raise FileNotFoundError(f"source not found: {source}")
