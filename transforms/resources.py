@@ -100,7 +100,7 @@ def _read(path: Path) -> pl.DataFrame:
 
 
 def _keyed(df: pl.DataFrame, col: str) -> pl.DataFrame:
-    return df.with_columns(key=pl.col(col).map_elements(normalize, return_dtype=pl.String))
+    return df.with_columns(key=match_key(pl.col(col)).str.replace_all(r"\s+", " ").str.strip_chars())
 
 
 def _split(df: pl.DataFrame, col: str) -> tuple[pl.DataFrame, pl.DataFrame]:
