@@ -11,6 +11,7 @@ defaults (seeds/articles -> warehouse/akhbar.duckdb).
 """
 
 import argparse
+import importlib
 import os
 import sys
 import time
@@ -57,9 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_back.add_argument("--dry-run", action="store_true")
     p_back.add_argument("--port", type=int, default=4200, help="port of a running `akhbar serve`")
 
+    # Command groups that live in their own modules: each has register(subparsers) and adds
+    # its sub-commands with set_defaults(handler=...).
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
     return parser
 
 
+COMMAND_MODULES = ("akhbar.ner_cli", "akhbar.quotes_cli")
 COMMANDS = {"run": "cmd_run", "sql": "cmd_sql", "schema": "cmd_schema", "serve": "cmd_serve", "backfill": "cmd_backfill"}
 
 
@@ -70,6 +76,8 @@ def subcommands(parser: argparse.ArgumentParser) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if hasattr(args, "handler"):
+        return args.handler(args)
     return globals()[COMMANDS[args.command]](args)
 
 
