@@ -59,8 +59,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.entities import CLOSE_QUOTES, OPEN_QUOTES, _span_text, prv, token_table
-from transforms.resources import Resources, load_resources
+from transforms.quote_tokens import QuoteLexicon, load_lexicon, match_key, prv, span_text, token_table
 
 __all__ = ["quotes", "QUOTE_SCHEMA"]
 
@@ -78,6 +77,7 @@ QUOTE_SCHEMA = {
     "speaker_entity_id": pl.String,
     "speaker_role": pl.String,
     "sentence_index": pl.Int64,
+    "speaker_type": pl.String,
 }
 HARD_STOPS = [".", "!", "?", "؟", "؛", ";", "…"]
 TRAILING = [".", "،", ",", "؛", ";", ":", "!", "?", "؟", "-", "–", "—", "…", "(", ")"]
@@ -115,6 +115,91 @@ def _empty() -> pl.DataFrame:
     return pl.DataFrame(schema=QUOTE_SCHEMA)
 
 
+def _lexicon(resources) -> QuoteLexicon:
+    """The quote lexicons; ``resources`` (the pipeline's shared Resources, or a
+    QuoteLexicon, or None) only tells which seeds folder to read."""
+    if isinstance(resources, QuoteLexicon):
+        return resources
+    return load_lexicon(getattr(resources, "seeds_dir", None) or None)
+
+
+def _words_key(expr: pl.Expr) -> pl.Expr:
+    """Matching key of a multi-word string, leading و/ف of the first word dropped only
+    when what remains starts with ال."""
+    k = match_key(expr).str.replace_all(r"\s+", " ").str.strip_chars()
+    return k.str.replace(r"^[وف](ال)", "$1")
+
+
+def _resolve_roles(events: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """A generic subject that is a role or title (المتحدث، الوزير، وزير الخارجية) resolves to
+    the named person who last carried that role or title earlier in the article ("قال
+    المتحدث باسم الجيش أحمد المسماري ..." ... "وأضاف المتحدث أن" -> أحمد المسماري); the
+    written role is kept in ``sp_role``."""
+    gen = events.filter(pl.col("gen") & pl.col("sp_text").is_not_null())
+    if gen.height == 0:
+        return events
+    person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
+    gen = gen.with_columns(rkey=_words_key(pl.col("sp_text"))).filter(
+        pl.col("rkey").str.split(" ").list.first().is_in(person_heads)
+    )
+    # antecedents: named speakers with a role, PER mentions with a title; keyed by the
+    # first one, two and three words of the role
+    ante_ev = events.filter(
+        pl.col("sp_eid").is_not_null() & pl.col("sp_role").is_not_null() & ~pl.col("gen")
+    ).select("art", "r", role="sp_role", a_text="sp_text", a_s="sp_s", a_e="sp_e", a_eid="sp_eid")
+    per = ms.filter((pl.col("type") == "PER") & pl.col("title").is_not_null())
+    ante_m = per.select(
+        "art", r=pl.col("m_r_start"), role="title", a_text="surface", a_s="start_char",
+        a_e="end_char", a_eid="entity_id",
+    )
+    ante = pl.concat([ante_ev, ante_m], how="vertical_relaxed").with_columns(
+        w=_words_key(pl.col("role")).str.split(" ")
+    ).with_columns(
+        rkey=pl.concat_list(
+            [pl.col("w").list.head(k).list.join(" ") for k in (1, 2, 3)]
+        ).list.unique()
+    ).explode("rkey").select("art", "r", "rkey", "a_text", "a_s", "a_e", "a_eid")
+    if gen.height == 0 or ante.height == 0:
+        return events
+    # the role may be written with or without ال (وزير الخارجية / الوزير)
+    hit = gen.select("r", "art", "rkey").sort("r").join_asof(
+        ante.sort("r").rename({"r": "ar"}), left_on="r", right_on="ar", by=["art", "rkey"],
+        strategy="backward", check_sortedness=False,
+    ).filter(pl.col("a_eid").is_not_null())
+    if hit.height == 0:
+        return events
+    events = events.join(hit.select("r", "a_text", "a_s", "a_e", "a_eid"), on="r", how="left",
+                         maintain_order="left")
+    found = pl.col("a_eid").is_not_null()
+    return events.with_columns(
+        sp_role=pl.when(found).then(pl.col("sp_text")).otherwise("sp_role"),
+        sp_text=pl.when(found).then("a_text").otherwise("sp_text"),
+        sp_s=pl.when(found).then("a_s").otherwise("sp_s"),
+        sp_e=pl.when(found).then("a_e").otherwise("sp_e"),
+        sp_eid=pl.when(found).then("a_eid").otherwise("sp_eid"),
+    ).drop("a_text", "a_s", "a_e", "a_eid")
+
+
+def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """person / organization (a linked PER / ORG-or-LOC entity, else the head word of the
+    speaker phrase in seeds/quote_speaker_heads.csv) / unnamed (مصادر، مراقبون ...)."""
+    types = mentions.select("article_id", speaker_entity_id="entity_id", e_type="type").unique(
+        ["article_id", "speaker_entity_id"], keep="first"
+    )
+    out = out.join(types, on=["article_id", "speaker_entity_id"], how="left", maintain_order="left")
+    head = _words_key(pl.col("speaker_text")).str.split(" ").list.first()
+    org_heads = pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode()
+    person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
+    return out.with_columns(
+        speaker_type=pl.when(pl.col("speaker_text").is_null()).then(None)
+        .when(pl.col("e_type") == "PER").then(pl.lit("person"))
+        .when(pl.col("e_type").is_in(["ORG", "LOC"])).then(pl.lit("organization"))
+        .when(head.is_in(org_heads)).then(pl.lit("organization"))
+        .when(head.is_in(person_heads)).then(pl.lit("person"))
+        .otherwise(pl.lit("unnamed"))
+    ).drop("e_type")
+
+
 # ------------------------------------------------------------------------------ public
 def quotes(
     sentences: pl.DataFrame,
@@ -125,10 +210,10 @@ def quotes(
     """article_id, quote_id, kind, start_char, end_char, text, verb, speaker_text,
     speaker_start_char, speaker_end_char, speaker_entity_id, speaker_role, sentence_index.
     """
-    res = resources or load_resources()
+    res = _lexicon(resources)
     if tokens.height == 0:
         return _empty()
-    t, _ = token_table(tokens, res, light=True)
+    t = token_table(tokens, res)
     n = t.height
     sid = t["sid"]
     tok = t["token"]
@@ -141,12 +226,12 @@ def quotes(
     # -- paired quotation marks, within a sentence
     qm = t.filter(pl.col("qmark")).select("r", "sid", "token")
     qm = qm.with_columns(
-        amb=~pl.col("token").is_in(OPEN_QUOTES + CLOSE_QUOTES),
+        amb=pl.col("token").is_in(res.alt_marks),
     ).with_columns(
         amb_rank=pl.when(pl.col("amb")).then(pl.col("amb").cast(pl.Int64).cum_sum().over("sid") - 1)
     ).with_columns(
         is_open=pl.when(pl.col("amb")).then(pl.col("amb_rank") % 2 == 0)
-        .otherwise(pl.col("token").is_in(OPEN_QUOTES)),
+        .otherwise(pl.col("token").is_in(res.open_marks)),
     ).with_columns(
         next_r=pl.col("r").shift(-1).over("sid"),
         next_open=pl.col("is_open").shift(-1).over("sid"),
@@ -179,7 +264,7 @@ def quotes(
     last_word = t.select(pl.when(not_trailing).then(pl.col("r")).forward_fill())["r"]
 
     # -- introducers
-    sv = res.speech_verbs.select(
+    sv = res.intro.select(
         "key", "lemma", sv_kind="kind", takes="takes"
     )
     sv_keys = set(sv["key"].to_list())
@@ -254,8 +339,26 @@ def quotes(
     ).fill_null(False)
     use_direct = direct_ok & (~clause_ok | (qo < comp).fill_null(True))
     use_clause = clause_ok & ~use_direct
+    # trailing attribution: «...»، قال الوزير / "..." قالت المصادر: the pair closes right
+    # before the verb (or before a comma before it)
+    if len(pc):
+        tok_m1 = tok.gather((r - 1).clip(lower_bound=0))
+        close1 = (r - 1).is_in(pc.implode())
+        close2 = tok_m1.is_in(["،", ","]) & (r - 2).is_in(pc.implode())
+        tq_c = pl.select(pl.when(close1).then(r - 1).when(close2).then(r - 2)).to_series()
+        tq_o = po.gather(pc.search_sorted(tq_c.fill_null(0), side="left").clip(upper_bound=len(pc) - 1))
+        trail_ok = (
+            ~tq_c.is_null() & takes.is_in(["both", "quote"]) & (kind == "verb")
+            & ~use_direct & ~use_clause & same_sid(tq_c)
+        ).fill_null(False)
+    else:
+        tq_c = tq_o = pl.Series([None] * len(r), dtype=pl.Int64)
+        trail_ok = pl.Series([False] * len(r), dtype=pl.Boolean)
+    qo = pl.select(pl.when(trail_ok).then(tq_o).otherwise(qo)).to_series()
+    qc = pl.select(pl.when(trail_ok).then(tq_c).otherwise(qc)).to_series()
     intro = intro.with_columns(
-        mode=pl.when(use_direct).then(pl.lit("direct")).when(use_clause).then(pl.lit("clause")),
+        mode=pl.when(use_direct).then(pl.lit("direct")).when(use_clause).then(pl.lit("clause"))
+        .when(trail_ok).then(pl.lit("trail")),
         comp=comp,
         qo=qo,
         qc=qc,
@@ -380,6 +483,7 @@ def quotes(
     target = pl.select(
         pl.when(ev["mode"] == "clause").then(ev["comp"])
         .when(ev["mode"] == "direct").then(ev["qo"])
+        .when(ev["mode"] == "trail").then(ev["last_r"] + 1)
     ).to_series().cast(pl.Int64)
     k1_ok = ~nonsubj.gather((er + 1).clip(upper_bound=n - 1)) & t["is_word"].gather((er + 1).clip(upper_bound=n - 1))
     gen_ok = (
@@ -434,7 +538,7 @@ def quotes(
         ).with_columns(mid=pl.concat_str(pl.lit(name + ":"), pl.col("r").cast(pl.String)))
         spans.append(f)
     spans = pl.concat(spans)
-    texts = _span_text(t, spans) if spans.height else pl.DataFrame(schema={"mid": pl.String, "text": pl.String})
+    texts = span_text(t, spans) if spans.height else pl.DataFrame(schema={"mid": pl.String, "text": pl.String})
     spans = spans.with_columns(
         which=pl.col("mid").str.extract(r"^(\w+):"),
         s_char=t["start_char"].gather(spans["r_start"]),
@@ -467,6 +571,7 @@ def quotes(
         sp_eid=pl.col("s_entity_id"),
         sp_role=pl.coalesce("app_text", pre_role),
         explicit=pl.col("s_surface").is_not_null() | pl.col("g_text").is_not_null(),
+        gen=pl.col("s_surface").is_null() & pl.col("g_text").is_not_null(),
     )
     srcs = src.join(span_cols("src", "np"), on="r", how="left", maintain_order="left")
     # a source phrase that starts with a mention is that entity
@@ -484,10 +589,11 @@ def quotes(
         sp_eid=src_m["entity_id"] if srcs.height else pl.lit(None, pl.String),
         sp_role=pl.lit(None, pl.String),
         explicit=pl.col("np_text").is_not_null(),
+        gen=pl.lit(False),
     )
     common = ["r", "sid", "art", "article_id", "sentence_index", "verb", "sv_kind", "mode",
               "comp", "qo", "qc", "first_r", "last_r", "sp_text", "sp_s", "sp_e", "sp_eid",
-              "sp_role", "explicit"]
+              "sp_role", "explicit", "gen"]
     srcs = srcs.with_columns(
         mode=pl.when(pl.col("fronted")).then(pl.lit("src_front"))
         .when(pl.col("trailing") & (pl.col("head_src") | pl.col("sp_eid").is_not_null()))
@@ -498,6 +604,7 @@ def quotes(
          srcs.select(common + ["clause_start"])],
         how="vertical_relaxed",
     ).sort("r")
+    events = _resolve_roles(events, ms, res)
 
     # rule 2: explicit subject of the nearest preceding event of the same sentence
     sp_cols = ["sp_text", "sp_s", "sp_e", "sp_eid", "sp_role"]
@@ -590,10 +697,10 @@ def quotes(
         pl.when(cut.is_not_null()).then(last_word.gather((cut.fill_null(1) - 1).clip(lower_bound=0)))
     ).to_series()
     q_start = pl.select(
-        pl.when(mode == "direct").then(prod["qo"] + 1).otherwise(clause_from)
+        pl.when(mode.is_in(["direct", "trail"])).then(prod["qo"] + 1).otherwise(clause_from)
     ).to_series()
     q_end = pl.select(
-        pl.when(mode == "direct").then(prod["qc"] - 1).otherwise(clause_to)
+        pl.when(mode.is_in(["direct", "trail"])).then(prod["qc"] - 1).otherwise(clause_to)
     ).to_series()
     valid = (~q_start.is_null() & ~q_end.is_null() & (q_end >= q_start)).fill_null(False)
     valid = valid & (sid.gather(q_start.fill_null(0).clip(upper_bound=n - 1)) == prod["sid"])
@@ -602,10 +709,10 @@ def quotes(
     qs0 = q_start.fill_null(-1)
     at_pair = po.search_sorted(qs0, side="left").clip(upper_bound=max(len(po) - 1, 0))
     whole = (
-        (po.gather(at_pair) == qs0) & (pc.gather(at_pair) == q_end) & (mode != "direct")
+        (po.gather(at_pair) == qs0) & (pc.gather(at_pair) == q_end) & ~mode.is_in(["direct", "trail"])
     ).fill_null(False) if len(po) else pl.Series([False] * len(pr), dtype=pl.Boolean)
     qkind = pl.select(
-        pl.when((mode == "direct") | whole).then(pl.lit("direct"))
+        pl.when(mode.is_in(["direct", "trail"]) | whole).then(pl.lit("direct"))
         .when(has_pair).then(pl.lit("mixed"))
         .otherwise(pl.lit("indirect"))
     ).to_series()
@@ -647,4 +754,5 @@ def quotes(
         speaker_role="sp_role",
         sentence_index="sentence_index",
     )
-    return out.cast(QUOTE_SCHEMA)  # type: ignore[arg-type]
+    out = _speaker_type(out, mentions, res)
+    return out.select(list(QUOTE_SCHEMA)).cast(QUOTE_SCHEMA)  # type: ignore[arg-type]  # type: ignore[arg-type]

@@ -1,0 +1,191 @@
+"""Token table and lexicons for quote extraction (owned by the quotes stage).
+
+Self-contained on purpose: the quotes stage consumes only the *contract* columns of
+tokens / sentences / entity_mentions and must not depend on the internals of
+``transforms.entities`` or ``transforms.resources`` (rewritten independently).  The few
+helpers it needs (matching key, token table, span text) are copied here.
+
+Lexicons (``seeds/``):
+  speech_verbs.csv          form,lemma,kind,takes   (verb | participle | describe | noun)
+  attribution_particles.csv form,lemma,kind,takes   (source: بحسب، وفقاً لـ، نقلاً عن ...)
+  quote_marks.csv           open,close,note         (open == close: alternating mark)
+  quote_speaker_heads.csv   form,type               (head word -> person | organization)
+  stopwords.csv             word,kind               (read only: block, source_noun,
+                                                     clause_break and function-word kinds)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+MARKS_CLASS = r"\x{064B}-\x{065F}\x{0670}\x{0640}\x{06D6}-\x{06ED}\x{200C}-\x{200F}"
+_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200c-\u200f]")
+_FOLD_FROM = ["أ", "إ", "آ", "ٱ", "ى", "ة"]
+_FOLD_TO = ["ا", "ا", "ا", "ا", "ي", "ه"]
+_FOLD_TABLE = str.maketrans(dict(zip(_FOLD_FROM, _FOLD_TO)))
+_AR_LETTER = r"[\x{0621}-\x{063A}\x{0641}-\x{064A}\x{0671}-\x{06D3}]"
+_MARK = r"[\x{064B}-\x{065F}\x{0670}\x{0640}\x{06D6}-\x{06ED}\x{200C}-\x{200F}]"
+FUNCTION_KINDS = ["prep", "conj", "particle", "pron", "rel", "dem"]
+STOP_KINDS = FUNCTION_KINDS + ["verb", "common", "time"]
+
+
+def normalize(s: str) -> str:
+    """Matching form of a string: diacritics/tatweel removed, alef/ya/ta marbuta folded."""
+    s = _MARKS_RE.sub("", s).translate(_FOLD_TABLE)
+    return " ".join(s.split())
+
+
+def match_key(expr: pl.Expr) -> pl.Expr:
+    """Polars twin of :func:`normalize` for one token."""
+    return expr.str.replace_all(f"[{MARKS_CLASS}]", "").str.replace_many(_FOLD_FROM, _FOLD_TO)
+
+
+@dataclass(frozen=True)
+class QuoteLexicon:
+    intro: pl.DataFrame  # key, form, lemma, kind, takes (speech verbs + attribution particles)
+    stop: pl.DataFrame  # key, kind
+    open_marks: list[str]
+    close_marks: list[str]
+    alt_marks: list[str]  # same character opens and closes (", ″)
+    heads: pl.DataFrame  # key, type (person | organization): head words of speaker phrases
+
+    def speaker_heads(self, type_: str) -> list[str]:
+        return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
+
+    @property
+    def quote_chars(self) -> list[str]:
+        return sorted(set(self.open_marks + self.close_marks + self.alt_marks))
+
+    def stop_keys(self, *kinds: str) -> list[str]:
+        return self.stop.filter(pl.col("kind").is_in(list(kinds)))["key"].unique().to_list()
+
+
+def _read(path: Path) -> pl.DataFrame:
+    return pl.read_csv(path, infer_schema=False, comment_prefix="#")
+
+
+def _keyed(df: pl.DataFrame, col: str) -> pl.DataFrame:
+    return df.with_columns(key=match_key(pl.col(col)).str.replace_all(r"\s+", " ").str.strip_chars())
+
+
+@lru_cache(maxsize=8)
+def _load(seeds_dir: str) -> QuoteLexicon:
+    d = Path(seeds_dir)
+    parts = [_read(d / "speech_verbs.csv")]
+    if (d / "attribution_particles.csv").exists():
+        parts.append(_read(d / "attribution_particles.csv"))
+    intro = _keyed(pl.concat(parts, how="diagonal"), "form").unique("key", keep="first", maintain_order=True)
+    stop = _keyed(_read(d / "stopwords.csv"), "word").select("key", "kind").unique(maintain_order=True)
+    if (d / "quote_marks.csv").exists():
+        qm = _read(d / "quote_marks.csv")
+    else:  # pragma: no cover - older seeds folders
+        qm = pl.DataFrame({"open": ["«", "“", "„", '"', "″"], "close": ["»", "”", "”", '"', "″"]})
+    heads = _keyed(_read(d / "quote_speaker_heads.csv"), "form").select("key", "type")
+    pairs = list(zip(qm["open"].to_list(), qm["close"].to_list()))
+    alt = sorted({o for o, c in pairs if o == c})
+    return QuoteLexicon(
+        intro=intro.select("key", "form", "lemma", "kind", "takes"),
+        stop=stop,
+        open_marks=sorted({o for o, c in pairs if o != c} - set(alt)),
+        close_marks=sorted({c for o, c in pairs if o != c} - set(alt)),
+        alt_marks=alt,
+        heads=heads,
+    )
+
+
+def load_lexicon(seeds_dir: str | Path | None = None) -> QuoteLexicon:
+    return _load(str(Path(seeds_dir or SEEDS_DIR).resolve()))
+
+
+def _vocab(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
+    """One row per distinct token with the lexical features quotes need."""
+    v = tokens.select("token", "norm").unique("token").with_columns(
+        key=match_key(pl.col("norm").fill_null(pl.col("token")))
+    )
+    key = pl.col("key")
+
+    def keys(*kinds: str) -> pl.Expr:
+        return pl.Series(lex.stop_keys(*kinds), dtype=pl.String).implode()
+
+    return v.with_columns(
+        is_word=key.str.contains(r"^[\x{0621}-\x{064A}]+$"),
+        is_punct=~key.str.contains(r"[\w]"),
+        qmark=pl.col("token").is_in(lex.quote_chars),
+        stop=key.is_in(keys(*STOP_KINDS)),
+        func=key.is_in(keys(*FUNCTION_KINDS)),
+        prep=key.is_in(keys("prep")),
+        block=key.is_in(keys("block")),
+        sv=key.is_in(lex.intro["key"].implode()),
+        comp=key.str.contains(r"^[بف]?ان(ه|ها|هم|هما|نا|ني|كم)?$"),
+        def_bare=key.str.starts_with("ال") & (key.str.len_chars() >= 4),
+        off1=pl.col("token").str.extract(f"^((?:{_AR_LETTER}{_MARK}*){{1}})").str.len_chars(),
+    )
+
+
+def _is_grouped(tokens: pl.DataFrame) -> bool:
+    aid = pl.col("article_id")
+    chk = tokens.select(
+        runs=(aid != aid.shift(1)).fill_null(True).sum(),
+        n=aid.n_unique(),
+        bad=((aid == aid.shift(1)) & (pl.col("token_index") <= pl.col("token_index").shift(1))).sum(),
+    ).row(0)
+    return chk[0] == chk[1] and chk[2] == 0
+
+
+def token_table(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
+    """Tokens in article order with ``r`` (global row), ``sid`` (global sentence id),
+    ``art`` (article number) and the lexical features."""
+    base = tokens.select(
+        "article_id",
+        pl.col("sentence_index").cast(pl.Int64),
+        pl.col("token_index").cast(pl.Int64),
+        pl.col("start_char").cast(pl.Int64),
+        pl.col("end_char").cast(pl.Int64),
+        "token",
+        "norm",
+    )
+    if not _is_grouped(base):
+        base = base.sort("article_id", "token_index")
+    vocab = _vocab(base, lex)
+    aid, sidx = pl.col("article_id"), pl.col("sentence_index")
+    return (
+        base.drop("norm")
+        .join(vocab.drop("norm"), on="token", how="left", maintain_order="left")
+        .with_columns(
+            r=pl.int_range(pl.len(), dtype=pl.Int64),
+            sid=((aid != aid.shift(1)) | (sidx != sidx.shift(1))).fill_null(True).cum_sum().cast(pl.Int64),
+            art=(aid != aid.shift(1)).fill_null(True).cum_sum().cast(pl.Int64),
+        )
+    )
+
+
+def prv(col: str | pl.Expr, k: int, within: str = "sid") -> pl.Expr:
+    """Value ``k`` rows back in the same sentence (``within``), else null."""
+    c = pl.col(col) if isinstance(col, str) else col
+    return pl.when(pl.col(within).shift(k) == pl.col(within)).then(c.shift(k))
+
+
+def span_text(t: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
+    """Surface text of token spans ``mid, r_start, r_end`` (gaps rebuilt as spaces, exact
+    for cleaned text where horizontal white space is one space)."""
+    ex = (
+        spans.select("mid", "r_start", "r_end")
+        .with_columns(r=pl.int_ranges("r_start", pl.col("r_end") + 1))
+        .explode("r")
+        .join(t.select("r", "token", "start_char", "end_char"), on="r", how="left", maintain_order="left")
+        .sort("mid", "r")
+        .with_columns(
+            gap=pl.when(pl.col("r") < pl.col("r_end"))
+            .then(pl.col("start_char").shift(-1) - pl.col("end_char"))
+            .otherwise(0)
+        )
+        .with_columns(piece=pl.col("token").str.pad_end(pl.col("token").str.len_chars() + pl.col("gap")))
+    )
+    return ex.group_by("mid", maintain_order=True).agg(text=pl.col("piece").str.join(""))
