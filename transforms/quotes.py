@@ -180,6 +180,47 @@ def _resolve_roles(events: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) ->
     ).drop("a_text", "a_s", "a_e", "a_eid")
 
 
+def _resolve_short_names(out: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+    """A one-word speaker (surname or given name: راخوي، ديسوزا، فيكتوريا; or a bare
+    organisation name: موزيلا) that is not linked to a longer entity takes the entity of the
+    article's full mention containing that word: the nearest one before the quote, else the
+    first after it.  ``speaker_text`` stays as written."""
+    if out.height == 0 or mentions.height == 0:
+        return out
+    canon = pl.coalesce("canonical_name", "surface")
+    full = mentions.filter(pl.col("type").is_in(["PER", "ORG"])).select(
+        "article_id", f_eid="entity_id", f_start="start_char",
+        w=_words_key(canon).str.split(" "),
+    ).filter(pl.col("w").list.len() >= 2).explode("w").filter(pl.col("w").str.len_chars() >= 3)
+    names = mentions.select("article_id", speaker_entity_id="entity_id", e_canon=canon).unique(
+        ["article_id", "speaker_entity_id"], keep="first"
+    )
+    x = out.with_row_index("_row").join(
+        names, on=["article_id", "speaker_entity_id"], how="left", maintain_order="left"
+    ).with_columns(
+        w=_words_key(pl.coalesce("e_canon", "speaker_text")).str.replace(r"^ال", "ال")
+    )
+    single = x.filter(pl.col("w").is_not_null() & ~pl.col("w").str.contains(" ")).select(
+        "_row", "article_id", "w", "start_char"
+    )
+    if single.height == 0 or full.height == 0:
+        return out
+    hit = (
+        single.join(full, on=["article_id", "w"], how="inner")
+        .with_columns(before=pl.col("f_start") < pl.col("start_char"),
+                      dist=(pl.col("start_char") - pl.col("f_start")).abs())
+        .sort(["_row", "before", "dist"], descending=[False, True, False])
+        .unique("_row", keep="first")
+        .select("_row", "f_eid")
+    )
+    return (
+        out.with_row_index("_row")
+        .join(hit, on="_row", how="left", maintain_order="left")
+        .with_columns(speaker_entity_id=pl.coalesce("f_eid", "speaker_entity_id"))
+        .drop("_row", "f_eid")
+    )
+
+
 def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """person / organization (a linked PER / ORG-or-LOC entity, else the head word of the
     speaker phrase in seeds/quote_speaker_heads.csv) / unnamed (مصادر، مراقبون ...)."""
@@ -754,5 +795,6 @@ def quotes(
         speaker_role="sp_role",
         sentence_index="sentence_index",
     )
+    out = _resolve_short_names(out, mentions)
     out = _speaker_type(out, mentions, res)
     return out.select(list(QUOTE_SCHEMA)).cast(QUOTE_SCHEMA)  # type: ignore[arg-type]  # type: ignore[arg-type]
