@@ -1,0 +1,80 @@
+"""Quote stage share of the pipeline's wall time on an ANT sample (issue 5: < 20%).
+
+    .venv/bin/python bench/quotes_bench.py [N_FILES] [REPEATS]
+
+Reads N_FILES (default 2000) ANT files picked with a fixed seed from
+../shared/data/corpus/ant_multisource (or $AKHBAR_CORPUS/ant_multisource) and times every
+stage of `akhbar.pipeline.transform_frames` in one process, like a batch does (read ->
+clean -> segment -> entities -> quotes -> Parquet staging).  The DuckDB load is not
+included, so the share printed is an upper bound of the quote stage's share of a run.
+Best of REPEATS (default 3) per stage.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from akhbar.quotes_cli import corpus_root  # noqa: E402
+from transforms import clean, entities, quotes, read, segment  # noqa: E402
+from transforms.resources import load_resources  # noqa: E402
+
+
+def main(n: int = 2000, repeats: int = 3) -> None:
+    root = corpus_root() / "ant_multisource"
+    if not root.exists():
+        sys.exit(f"ANT corpus not found at {root}")
+    files = sorted(str(p) for p in root.rglob("*.txt"))
+    random.Random(5).shuffle(files)
+    uris = [Path(f).resolve().as_uri() for f in files[:n]]
+    res = load_resources()
+    best: dict[str, float] = {}
+    counts = {}
+    for _ in range(repeats):
+        t = {}
+        t0 = time.perf_counter()
+        docs, _ = read.read_files(uris)
+        t["read"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        arts = clean.clean_documents(docs)
+        t["clean"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        paras = segment.paragraphs(arts)
+        sents = segment.sentences(arts)
+        toks = segment.tokens(sents)
+        dl = segment.datelines(arts)
+        t["segment"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ments = entities.entity_mentions(toks, res)
+        t["entities"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        q = quotes.quotes(sents, toks, ments, res)
+        t["quotes"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        with tempfile.TemporaryDirectory() as d:
+            for name, f in {"articles": arts, "paragraphs": paras, "sentences": sents, "tokens": toks,
+                            "datelines": dl, "entity_mentions": ments, "quotes": q}.items():
+                f.write_parquet(Path(d) / f"{name}.parquet")
+        t["stage_parquet"] = time.perf_counter() - t0
+        for k, v in t.items():
+            best[k] = min(best.get(k, v), v)
+        counts = {"articles": arts.height, "tokens": toks.height, "mentions": ments.height, "quotes": q.height}
+    total = sum(best.values())
+    print(f"{n} ANT files: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    print(f"{'stage':<15}{'seconds':>9}{'share':>8}")
+    for k, v in best.items():
+        print(f"{k:<15}{v:>9.2f}{v / total:>8.1%}")
+    print(f"{'total':<15}{total:>9.2f}")
+    print(f"quote stage share: {best['quotes'] / total:.1%} (bar: < 20%)")
+    print(pl.DataFrame({"kind": q["kind"]}).group_by("kind").len().sort("kind").rows())
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000, int(sys.argv[2]) if len(sys.argv) > 2 else 3)
