@@ -313,6 +313,11 @@ class Warehouse:
             " SELECT entity_id, mode(canonical_name), mode(type), count(*), count(DISTINCT article_id)"
             " FROM entity_mentions GROUP BY entity_id"
         )
+        self.con.execute("DELETE FROM entity_aliases")
+        self.con.execute(
+            "INSERT INTO entity_aliases (entity_id, alias, mention_count)"
+            " SELECT entity_id, surface, count(*) FROM entity_mentions GROUP BY entity_id, surface"
+        )
 
     def _columns(self, table: str) -> list[str]:
         rows = self.con.execute(
