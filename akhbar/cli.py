@@ -1,8 +1,10 @@
 """The `akhbar` command line.
 
     akhbar run    [--source PATH_OR_URL] [--warehouse PATH] [--batch-size N]
-    akhbar sql    QUERY_OR_FILE.sql [--warehouse PATH] [--format table|csv|json]
+    akhbar sql    QUERY_OR_FILE.sql [--warehouse PATH] [--format table|csv|json] [--output FILE.csv|.parquet|.json]
+    akhbar shell  [--warehouse PATH]
     akhbar schema
+    akhbar report [--since YYYY-MM-DD] [--run RUN_ID] [--warehouse PATH] [--output PATH]
     akhbar serve    [--source ...] [--warehouse ...] [--port 4200] [--cron CRON] [--timezone TZ] [--interval SECONDS]
     akhbar backfill --start YYYY-MM-DD --end YYYY-MM-DD [--mode missing|reprocess] [--dry-run] [--port 4200]
 
@@ -35,13 +37,27 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p_run, source=True)
     p_run.add_argument("--batch-size", type=int, default=config.DEFAULT_BATCH_SIZE, help="files per batch")
     p_run.add_argument("--quiet", action="store_true", help="print the summary only (no example query)")
+    p_run.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="progress bar with rate and ETA on stderr (default: when stderr is a terminal)")
 
     p_sql = sub.add_parser("sql", help="run read-only SQL against the warehouse and print the result")
     p_sql.add_argument("query", help="a SQL query, or the path of a .sql file")
     _common(p_sql)
     p_sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p_sql.add_argument("--output", "-o", metavar="FILE",
+                       help="write the result to FILE instead of printing it: CSV, Parquet or JSON by its extension"
+                       " (.csv, .parquet, .json = one array, .jsonl/.ndjson = one object a line)")
+
+    p_shell = sub.add_parser("shell", help="interactive read-only SQL on the warehouse (end a query with ;)")
+    _common(p_shell)
 
     sub.add_parser("schema", help="print the warehouse schema with every column's meaning (Markdown)")
+
+    p_report = sub.add_parser("report", help="write the self-contained HTML report (charts) of a run")
+    _common(p_report)
+    p_report.add_argument("--run", dest="run_id", help="run id (default: the latest run)")
+    p_report.add_argument("--since", help="charts cover articles published on or after this day (YYYY-MM-DD)")
+    p_report.add_argument("--output", "-o", help="HTML file (default: reports/<run_id>.html beside the warehouse)")
 
     p_serve = sub.add_parser("serve", help="start a local Prefect server with the ingest and backfill deployments")
     _common(p_serve, source=True)
@@ -66,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMAND_MODULES = ("akhbar.ner_cli", "akhbar.quotes_cli")
-COMMANDS = {"run": "cmd_run", "sql": "cmd_sql", "schema": "cmd_schema", "serve": "cmd_serve", "backfill": "cmd_backfill"}
+COMMANDS = {"run": "cmd_run", "sql": "cmd_sql", "shell": "cmd_shell", "schema": "cmd_schema", "report": "cmd_report",
+            "serve": "cmd_serve", "backfill": "cmd_backfill"}
 
 
 def subcommands(parser: argparse.ArgumentParser) -> list[str]:
@@ -89,11 +106,13 @@ def _common(p: argparse.ArgumentParser, source: bool = False) -> None:
 
 def cmd_run(args) -> int:
     config.configure_prefect_env()
+    from akhbar.progress import terminal_bar
     from flows.ingest import ingest
 
     source, warehouse = config.source(args.source), config.warehouse(args.warehouse)
     started = time.perf_counter()
-    result = ingest(source=source, warehouse=warehouse, batch_size=args.batch_size)
+    with terminal_bar("akhbar run", enabled=getattr(args, "progress", None)):
+        result = ingest(source=source, warehouse=warehouse, batch_size=args.batch_size)
     elapsed = time.perf_counter() - started
     print()
     print(f"akhbar run {result['run_id']}: {source} -> {warehouse} in {elapsed:.1f} s")
@@ -130,13 +149,130 @@ def cmd_sql(args) -> int:
     if query.endswith(".sql") and Path(query).is_file():
         query = Path(query).read_text(encoding="utf-8")
     try:
-        _print_query(config.warehouse(args.warehouse), query, args.format)
+        if args.output:
+            n = write_query(config.warehouse(args.warehouse), query, args.output)
+            print(f"akhbar sql: {n} row{'s' if n != 1 else ''} written to {args.output}", file=sys.stderr)
+        else:
+            _print_query(config.warehouse(args.warehouse), query, args.format)
     except FileNotFoundError as e:
         print(f"akhbar sql: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # duckdb errors: show the message, not a traceback
         print(f"akhbar sql: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
+    return 0
+
+
+OUTPUT_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".json": "json", ".jsonl": "ndjson",
+                  ".ndjson": "ndjson"}
+
+
+def write_query(warehouse: str, query: str, output: str) -> int:
+    """Run `query` read-only and write its result to `output` (format from the extension); returns rows."""
+    from akhbar.warehouse import connect_readonly, query_frame
+
+    fmt = OUTPUT_FORMATS.get(Path(output).suffix.lower())
+    if fmt is None:
+        raise ValueError(f"--output must end with one of {', '.join(OUTPUT_FORMATS)}: {output}")
+    with connect_readonly(warehouse) as con:
+        frame = query_frame(con, query)
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        frame.write_csv(output)
+    elif fmt == "parquet":
+        frame.write_parquet(output)
+    elif fmt == "json":
+        frame.write_json(output)
+    else:
+        frame.write_ndjson(output)
+    return frame.height
+
+
+SHELL_HELP = """End a query with ; (it may span several lines). Commands:
+  .tables          tables and views with their row counts / comments
+  .schema NAME     columns of a table or view with their meaning
+  .help            this text
+  .quit / .exit    leave (Ctrl-D too)
+The connection is read-only and opened per query, so loads are never blocked by an idle shell."""
+
+
+def cmd_shell(args) -> int:
+    """A minimal interactive SQL prompt (read-only). Reads queries from stdin, so it also takes a pipe."""
+    warehouse = config.warehouse(args.warehouse)
+    if not Path(warehouse).exists():
+        print(f"akhbar shell: no warehouse at {warehouse}: run `akhbar run` first", file=sys.stderr)
+        return 2
+    interactive = sys.stdin.isatty()
+    if interactive:
+        try:
+            import readline  # noqa: F401  (line editing and history for input())
+        except ImportError:  # pragma: no cover
+            pass
+        print(f"akhbar shell on {warehouse} (read-only). .help for help, .quit to leave.")
+    buffer: list[str] = []
+    failed = False
+    while True:
+        try:
+            line = input(("akhbar> " if not buffer else "   ...> ") if interactive else "")
+        except EOFError:
+            if buffer and "".join(buffer).strip():
+                failed |= not _shell_query(warehouse, "\n".join(buffer))
+            if interactive:
+                print()
+            break
+        except KeyboardInterrupt:
+            buffer = []
+            print()
+            continue
+        stripped = line.strip()
+        if not buffer and stripped.startswith("."):
+            word, _, rest = stripped.partition(" ")
+            if word in (".quit", ".exit", ".q"):
+                break
+            if word == ".help":
+                print(SHELL_HELP)
+            elif word == ".tables":
+                failed |= not _shell_query(warehouse, SHELL_TABLES)
+            elif word == ".schema" and rest.strip():
+                failed |= not _shell_query(warehouse, SHELL_SCHEMA.format(name=rest.strip().replace("'", "''")))
+            else:
+                print(f"unknown command {word}; .help lists them", file=sys.stderr)
+            continue
+        if not buffer and not stripped:
+            continue
+        buffer.append(line)
+        if stripped.endswith(";"):
+            failed |= not _shell_query(warehouse, "\n".join(buffer))
+            buffer = []
+    return 1 if failed and not interactive else 0
+
+
+SHELL_TABLES = """SELECT table_name AS name, 'table' AS kind, estimated_size AS rows, comment FROM duckdb_tables()
+WHERE schema_name = 'main' AND NOT temporary
+UNION ALL SELECT view_name, 'view', NULL, comment FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal AND NOT temporary
+ORDER BY kind, name"""
+SHELL_SCHEMA = """SELECT column_name AS "column", data_type AS type, comment AS meaning FROM duckdb_columns()
+WHERE schema_name = 'main' AND table_name = '{name}' ORDER BY column_index"""
+
+
+def _shell_query(warehouse: str, query: str) -> bool:
+    try:
+        _print_query(warehouse, query, "table")
+        return True
+    except Exception as e:  # show the message, keep the session
+        print(f"error: {type(e).__name__}: {e}", file=sys.stderr)
+        return False
+
+
+def cmd_report(args) -> int:
+    from akhbar.report import write_report
+
+    try:
+        path = write_report(config.warehouse(args.warehouse), run_id=args.run_id, since=args.since, output=args.output)
+    except (FileNotFoundError, LookupError, ValueError) as e:
+        print(f"akhbar report: {e}", file=sys.stderr)
+        return 2
+    print(path)
     return 0
 
 
@@ -194,7 +330,7 @@ def _print_query(warehouse: str, query: str, fmt: str) -> None:
     elif fmt == "json":
         sys.stdout.write(frame.write_ndjson())
     else:
-        print(format_table(frame.columns, frame.rows()))
+        print(format_table(frame.columns, frame.rows(), isolate=_isolate_bidi()))
 
 
 def display_width(s: str) -> int:
@@ -207,18 +343,39 @@ def display_width(s: str) -> int:
     return width
 
 
-def format_table(columns: list[str], rows: list[tuple]) -> str:
-    """An aligned plain-text table; NULL shown as NULL, newlines as spaces."""
+def format_table(columns: list[str], rows: list[tuple], isolate: bool = False) -> str:
+    """An aligned plain-text table; NULL shown as NULL, newlines as spaces.
+
+    Columns are padded by display width (Arabic diacritics take no cell). With `isolate`, every cell
+    holding right-to-left text is wrapped in Unicode bidi isolates (FSI ... PDI, zero-width), so a
+    terminal that applies the bidi algorithm shows each cell right-to-left in place instead of
+    reordering neighbouring cells across the `|` separators.
+    """
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([display_width(c)] + [display_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
 
+    def wrap(v: str) -> str:
+        return f"\u2068{v}\u2069" if isolate and _has_rtl(v) else v
+
     def line(values):
-        return " | ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths)).rstrip()
+        return " | ".join(wrap(v) + " " * (w - display_width(v)) for v, w in zip(values, widths)).rstrip()
 
     out = [line(columns), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in cells]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)
+
+
+def _has_rtl(s: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in s)
+
+
+def _isolate_bidi() -> bool:
+    """Bidi isolates on a terminal (AKHBAR_BIDI_ISOLATE=0/1 overrides); never in pipes and files."""
+    forced = os.environ.get("AKHBAR_BIDI_ISOLATE")
+    if forced is not None:
+        return forced not in ("0", "", "no", "false")
+    return sys.stdout.isatty()
 
 
 def _cell(v) -> str:
