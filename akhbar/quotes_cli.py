@@ -138,7 +138,7 @@ def evaluate(gold: list[dict], root: Path | None = None) -> dict:
     n_pred = dict.fromkeys(KINDS, 0)
     found_gold = dict.fromkeys(KINDS, 0)
     found_pred = dict.fromkeys(KINDS, 0)
-    kind_ok = sp_ok = sp_n = 0
+    kind_ok = sp_ok = sp_n = type_ok = 0
     missing, drift, errors = [], [], []
     for g in gold:
         ref = g["file"] + "\x1f" + g["doc_key"]
@@ -152,7 +152,8 @@ def evaluate(gold: list[dict], root: Path | None = None) -> dict:
         preds = q.filter(pl.col("article_id") == art["article_id"]).sort("start_char")
         pq = [
             {"start": r["start_char"], "end": r["end_char"], "kind": r["kind"],
-             "speaker": names.get(r["speaker_entity_id"]) or r["speaker_text"], "text": r["text"]}
+             "speaker": names.get(r["speaker_entity_id"]) or r["speaker_text"], "text": r["text"],
+             "speaker_type": r.get("speaker_type")}
             for r in preds.iter_rows(named=True)
         ]
         gq = g["quotes"]
@@ -169,6 +170,7 @@ def evaluate(gold: list[dict], root: Path | None = None) -> dict:
             kind_ok += gq[i]["kind"] == pq[j]["kind"]
             if gq[i].get("speaker"):
                 sp_n += 1
+                type_ok += gq[i].get("speaker_type") == pq[j]["speaker_type"]
                 if names_agree(gq[i]["speaker"], pq[j]["speaker"]):
                     sp_ok += 1
                 else:
@@ -199,6 +201,7 @@ def evaluate(gold: list[dict], root: Path | None = None) -> dict:
         },
         "kind_agreement": ratio(kind_ok, m),
         "speaker_accuracy": ratio(sp_ok, sp_n),
+        "speaker_type_accuracy": ratio(type_ok, sp_n),
         "missing_articles": missing,
         "text_drift": drift,
         "errors": errors,
@@ -229,6 +232,7 @@ def _eval(args) -> int:
     print(f"{'overall':<10}{s['gold_quotes']:>6}{s['predicted_quotes']:>6}{_fmt(s['precision']):>8}{_fmt(s['recall']):>8}")
     print(f"kind agreement on matched: {_fmt(s['kind_agreement'])}")
     print(f"speaker accuracy on matched: {_fmt(s['speaker_accuracy'])}")
+    print(f"speaker_type accuracy on matched: {_fmt(s['speaker_type_accuracy'])}")
     if s["missing_articles"]:
         print(f"WARNING: {len(s['missing_articles'])} gold articles not found in the corpus")
     if s["text_drift"]:

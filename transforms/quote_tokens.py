@@ -7,7 +7,8 @@ helpers it needs (matching key, token table, span text) are copied here.
 
 Lexicons (``seeds/``):
   speech_verbs.csv          form,lemma,kind,takes   (verb | participle | describe | noun)
-  attribution_particles.csv form,lemma,kind,takes   (source: بحسب، وفقاً لـ، نقلاً عن ...)
+  attribution_particles.csv form,lemma,kind,takes   (source: بحسب، وفقاً لـ، نقلاً عن ...;
+                                                     name_head: عملية، حملة ... "..." is a name)
   quote_marks.csv           open,close,note         (open == close: alternating mark)
   quote_speaker_heads.csv   form,type               (head word -> person | organization)
   stopwords.csv             word,kind               (read only: block, source_noun,
@@ -32,6 +33,7 @@ _FOLD_TO = ["ا", "ا", "ا", "ا", "ي", "ه"]
 _FOLD_TABLE = str.maketrans(dict(zip(_FOLD_FROM, _FOLD_TO)))
 _AR_LETTER = r"[\x{0621}-\x{063A}\x{0641}-\x{064A}\x{0671}-\x{06D3}]"
 _MARK = r"[\x{064B}-\x{065F}\x{0670}\x{0640}\x{06D6}-\x{06ED}\x{200C}-\x{200F}]"
+INTRO_KINDS = ["verb", "participle", "describe", "noun", "source"]
 FUNCTION_KINDS = ["prep", "conj", "particle", "pron", "rel", "dem"]
 STOP_KINDS = FUNCTION_KINDS + ["verb", "common", "time"]
 
@@ -55,6 +57,7 @@ class QuoteLexicon:
     close_marks: list[str]
     alt_marks: list[str]  # same character opens and closes (", ″)
     heads: pl.DataFrame  # key, type (person | organization): head words of speaker phrases
+    name_heads: list[str]  # keys of words after which a quotation is a name (عملية "...")
 
     def speaker_heads(self, type_: str) -> list[str]:
         return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
@@ -81,7 +84,9 @@ def _load(seeds_dir: str) -> QuoteLexicon:
     parts = [_read(d / "speech_verbs.csv")]
     if (d / "attribution_particles.csv").exists():
         parts.append(_read(d / "attribution_particles.csv"))
-    intro = _keyed(pl.concat(parts, how="diagonal"), "form").unique("key", keep="first", maintain_order=True)
+    allp = _keyed(pl.concat(parts, how="diagonal"), "form")
+    name_heads = allp.filter(pl.col("kind") == "name_head")["key"].unique().to_list()
+    intro = allp.filter(pl.col("kind").is_in(INTRO_KINDS)).unique("key", keep="first", maintain_order=True)
     stop = _keyed(_read(d / "stopwords.csv"), "word").select("key", "kind").unique(maintain_order=True)
     if (d / "quote_marks.csv").exists():
         qm = _read(d / "quote_marks.csv")
@@ -97,6 +102,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         close_marks=sorted({c for o, c in pairs if o != c} - set(alt)),
         alt_marks=alt,
         heads=heads,
+        name_heads=name_heads,
     )
 
 
@@ -122,6 +128,7 @@ def _vocab(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
         func=key.is_in(keys(*FUNCTION_KINDS)),
         prep=key.is_in(keys("prep")),
         block=key.is_in(keys("block")),
+        time=key.is_in(keys("time")),
         sv=key.is_in(lex.intro["key"].implode()),
         comp=key.str.contains(r"^[بف]?ان(ه|ها|هم|هما|نا|ني|كم)?$"),
         def_bare=key.str.starts_with("ال") & (key.str.len_chars() >= 4),

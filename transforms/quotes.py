@@ -246,6 +246,68 @@ def _resolve_short_names(out: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFr
     )
 
 
+def _expand_surnames(out: pl.DataFrame, tokens: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """A one-word speaker with no entity (a surname the entity stage did not know: "وقال
+    راخوي") takes the fullest form of that name written in the article: the occurrence of the
+    word preceded by one or two bare name-like words ("ماريانو راخوي", "رجب طيب أردوغان");
+    speaker_text and its offsets then point at that occurrence."""
+    one = out.with_row_index("_row").filter(
+        pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()
+        & ~pl.col("speaker_text").str.contains(r"\s")
+    ).with_columns(w=_words_key(pl.col("speaker_text")))
+    if one.height == 0:
+        return out
+    heads = pl.Series(res.speaker_heads("person") + res.speaker_heads("organization") + res.name_heads,
+                      dtype=pl.String).implode()
+    one = one.filter(~pl.col("w").is_in(heads) & ~pl.col("w").str.starts_with("ال"))
+    if one.height == 0:
+        return out
+    tk = tokens.join(one.select("article_id").unique(), on="article_id", how="semi").select(
+        "article_id", pl.col("sentence_index").cast(pl.Int64), pl.col("token_index").cast(pl.Int64),
+        pl.col("start_char").cast(pl.Int64), pl.col("end_char").cast(pl.Int64), "token",
+        k=match_key(pl.col("norm").fill_null(pl.col("token"))),
+    )
+    stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
+    tk = tk.with_columns(
+        namey=pl.col("k").str.contains(r"^[\x{0621}-\x{064A}]{2,}$") & ~pl.col("k").is_in(stop)
+        & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)")
+    )
+    occ = tk.join(one.select("article_id", "w").unique(), left_on=["article_id", "k"],
+                  right_on=["article_id", "w"], how="semi")
+    if occ.height == 0:
+        return out
+    prev = tk.select("article_id", "sentence_index", "namey", "start_char", token_index=pl.col("token_index") + 1)
+    prev2 = tk.select("article_id", "sentence_index", "namey", "start_char", token_index=pl.col("token_index") + 2)
+    occ = occ.join(prev, on=["article_id", "sentence_index", "token_index"], how="left", suffix="_1").join(
+        prev2, on=["article_id", "sentence_index", "token_index"], how="left", suffix="_2"
+    ).with_columns(
+        n_prev=pl.when(pl.col("namey_1").fill_null(False) & pl.col("namey_2").fill_null(False)).then(2)
+        .when(pl.col("namey_1").fill_null(False)).then(1).otherwise(0)
+    ).filter(pl.col("n_prev") > 0).with_columns(
+        f_s=pl.when(pl.col("n_prev") == 2).then("start_char_2").otherwise("start_char_1"),
+        f_e=pl.col("end_char"),
+    ).sort(["article_id", "k", "n_prev", "start_char"], descending=[False, False, True, False]).unique(
+        ["article_id", "k"], keep="first"
+    ).select("article_id", w="k", f_s="f_s", f_e="f_e")
+    if occ.height == 0:
+        return out
+    hit = one.join(occ, on=["article_id", "w"], how="inner").select("_row", "f_s", "f_e")
+    x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
+    # the full name's text, from the tokens (exact: cleaned text has single spaces)
+    names = tk.join(hit.join(one.select("_row", "article_id"), on="_row"), on="article_id").filter(
+        (pl.col("start_char") >= pl.col("f_s")) & (pl.col("end_char") <= pl.col("f_e"))
+    ).sort("_row", "start_char").group_by("_row", maintain_order=True).agg(
+        f_text=pl.col("token").str.join(" ")
+    )
+    x = x.join(names, on="_row", how="left", maintain_order="left")
+    ok = pl.col("f_text").is_not_null() & ((pl.col("f_e") - pl.col("f_s")) == pl.col("f_text").str.len_chars())
+    return x.with_columns(
+        speaker_text=pl.when(ok).then("f_text").otherwise("speaker_text"),
+        speaker_start_char=pl.when(ok).then("f_s").otherwise("speaker_start_char"),
+        speaker_end_char=pl.when(ok).then("f_e").otherwise("speaker_end_char"),
+    ).drop("_row", "f_s", "f_e", "f_text")
+
+
 def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """person / organization (a linked PER / ORG-or-LOC entity, else the head word of the
     speaker phrase in seeds/quote_speaker_heads.csv) / unnamed (مصادر، مراقبون ...)."""
@@ -256,12 +318,22 @@ def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) 
     head = _words_key(pl.col("speaker_text")).str.split(" ").list.first()
     org_heads = pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode()
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
+    src_nouns = pl.Series(res.stop_keys("source_noun", "common", "pron", "dem"), dtype=pl.String).implode()
+    words = _words_key(pl.col("speaker_text")).str.split(" ")
     return out.with_columns(
         speaker_type=pl.when(pl.col("speaker_text").is_null()).then(None)
         .when(pl.col("e_type") == "PER").then(pl.lit("person"))
         .when(pl.col("e_type").is_in(["ORG", "LOC"])).then(pl.lit("organization"))
         .when(head.is_in(org_heads)).then(pl.lit("organization"))
         .when(head.is_in(person_heads)).then(pl.lit("person"))
+        .when(_words_key(pl.col("speaker_role")).str.split(" ").list.first().is_in(person_heads))
+        .then(pl.lit("person"))
+        # a bare name (no ال, no source noun such as مصادر، مراقبون, at most 3 words):
+        # a person the entity stage did not know (راخوي، ماريانو راخوي)
+        .when(
+            ~words.list.eval(pl.element().str.starts_with("ال") | pl.element().is_in(src_nouns)).list.any()
+            & (words.list.len() <= 3)
+        ).then(pl.lit("person"))
         .otherwise(pl.lit("unnamed"))
     ).drop("e_type")
 
@@ -279,6 +351,7 @@ def quotes(
     res = _lexicon(resources)
     if tokens.height == 0:
         return _empty()
+    all_tokens = tokens
     tokens = _candidate_sentences(tokens, mentions, res)
     if tokens.height == 0:
         return _empty()
@@ -384,6 +457,26 @@ def quotes(
     qo0 = qo.fill_null(0)
     prev_tok = tok.gather((qo0 - 1).clip(lower_bound=0))
     prev_key = key.gather((qo0 - 1).clip(lower_bound=0))
+    # a quotation a few words after the verb, without a colon (قال راخوي "..."، وقال أردوغان
+    # في خطاب ألقاه في أنقرة "..."), unless the words before the mark name it (لصحيفة
+    # "...", عملية "..."), it is one word, or an أن/إن clause follows (then it is a name in
+    # the verb's adjuncts: قال في مقابلة مع "نيويورك تايمز" إن ...)
+    name_heads = pl.Series(res.name_heads + res.stop_keys("source_noun") + res.stop_keys("prep"), dtype=pl.String).implode()
+    prev_named = (
+        prev_key.is_in(name_heads) | prev_key.str.slice(1).is_in(name_heads)
+        | prev_key.str.slice(2).is_in(name_heads) | prev_tok.is_in(["ب", "ل", "و"])
+    )
+    qc0 = qc.fill_null(0)
+    window_ok = (
+        kind.is_in(["verb", "participle"])
+        & ((qo - r) >= 2) & ((qo - r) <= 10)
+        & (P_hard.between(r, qo0) == 0)
+        & (P_q.between(r, qo0) == 0)
+        & (P_colon.between(r, qo0) == 0)
+        & ~prev_named
+        & ((qc0 - qo) >= 3)
+        & ~clause_ok
+    ).fill_null(False)
     direct_ok = (
         takes.is_in(["both", "quote"])
         & (kind != "source")
@@ -397,6 +490,7 @@ def quotes(
                 & (P_hard.between(r, qo0 - 1) == 0)
                 & (P_q.between(r, qo0) == 0)
             )
+            | window_ok
             | (
                 (kind == "describe")
                 & (prev_key == "ب")
@@ -440,10 +534,18 @@ def quotes(
     if src.height:
         sr = src["r"]
         k1 = key.gather((sr + 1).clip(upper_bound=n - 1))
+        # "بحسب ما أعلنته الشرطة" / "وفقاً لما ذكرته" / "حسبما أعلن مسؤولون": the source
+        # is the subject of the verb after ما
+        sv1 = t["is_word"].gather((sr + 1).clip(upper_bound=n - 1)) & ~t["stop"].gather((sr + 1).clip(upper_bound=n - 1))
+        sv2 = t["is_word"].gather((sr + 2).clip(upper_bound=n - 1)) & ~t["stop"].gather((sr + 2).clip(upper_bound=n - 1))
+        ma2 = k1.is_in(["ما", "لما"]) & sv2
+        ma1 = src["key"].str.ends_with("ما") & sv1
         np_start = pl.select(
-            pl.when((src["lemma"] == "نقل") & (k1 == "عن")).then(sr + 2).otherwise(sr + 1)
+            pl.when((src["lemma"] == "نقل") & (k1 == "عن")).then(sr + 2)
+            .when(ma2).then(sr + 3).when(ma1).then(sr + 2).otherwise(sr + 1)
         ).to_series()
-        punct_pos = t.filter(pl.col("is_punct"))["r"]
+        ma_verb = ma1 | ma2
+        punct_pos = t.filter(pl.col("is_punct") | pl.col("time"))["r"]  # "مسؤولون أمس" -> مسؤولون
         np_punct = _next_after(punct_pos, np_start - 1)
         punct_in_sentence = (~np_punct.is_null()) & (sid.gather(np_punct.fill_null(0)) == src["sid"])
         np_end_excl = pl.select(
@@ -468,7 +570,7 @@ def quotes(
             np_start=np_start, np_end=np_end_excl - 1, np_clitic=np_clitic,
             fronted=fronted & comma_after & (np_len >= 1) & (np_len <= 8),
             trailing=~fronted & prev_comma & (np_len >= 1) & (np_len <= 8),
-            head_src=head_src,
+            head_src=head_src | ma_verb,
             clause_start=clause_start,
         )
     else:
@@ -589,9 +691,31 @@ def quotes(
     gen_end = pl.select(
         pl.when(~inner_end.is_null()).then(inner_end).otherwise(er + run_len)
     ).to_series()
+    # a role followed by a name the entity stage did not find: "وقال وزير الاقتصاد الفرنسي،
+    # برونو لو مير، إن" / "وأعلن قائد شرطة المنطقة غولستان قساني أن": 2-4 bare words (no ال,
+    # no function word) between the role and the complement are the speaker, the role its
+    # speaker_role
+    is_comma = t.select(pl.col("token").is_in(["،", ","]))["token"]
+    not_name = t.select(
+        ~pl.col("is_word") | pl.col("stop") | pl.col("func") | pl.col("sv") | pl.col("comp")
+        | pl.col("block") | pl.col("key").str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)")
+    )["is_word"]
+    P_notname = _Prefix(not_name)
+    person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
+    a0 = (gen_end + 1).clip(upper_bound=n - 1)
+    na = pl.select(pl.when(is_comma.gather(a0)).then(a0 + 1).otherwise(a0)).to_series()
+    b0 = (target.fill_null(0) - 1).clip(lower_bound=0)
+    nb_ = pl.select(pl.when(is_comma.gather(b0)).then(b0 - 1).otherwise(b0)).to_series()
+    named = (
+        gen_ok & (gen_end > er) & inner_end.is_null() & head_key.is_in(person_heads)
+        & ((nb_ - na) >= 1) & ((nb_ - na) <= 3)
+        & (P_notname.between(na - 1, nb_ + 1) == 0)
+    ).fill_null(False)
     ev = ev.with_columns(
-        gen_s=pl.when(gen_ok & (gen_end > er)).then(er + 1),
-        gen_e=pl.when(gen_ok & (gen_end > er)).then(gen_end),
+        gen_s=pl.when(named).then(na).when(gen_ok & (gen_end > er)).then(er + 1),
+        gen_e=pl.when(named).then(nb_).when(gen_ok & (gen_end > er)).then(gen_end),
+        appos_s=pl.when(named).then(er + 1).otherwise("appos_s"),
+        appos_e=pl.when(named).then(gen_end).otherwise("appos_e"),
     )
 
     # -- speaker table of all events (introducers + sources), then resolution
@@ -824,5 +948,6 @@ def quotes(
         sentence_index="sentence_index",
     )
     out = _resolve_short_names(out, mentions)
+    out = _expand_surnames(out, all_tokens, res)
     out = _speaker_type(out, mentions, res)
     return out.select(list(QUOTE_SCHEMA)).cast(QUOTE_SCHEMA)  # type: ignore[arg-type]  # type: ignore[arg-type]
