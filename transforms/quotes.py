@@ -82,6 +82,8 @@ QUOTE_SCHEMA = {
 HARD_STOPS = [".", "!", "?", "؟", "؛", ";", "…"]
 TRAILING = [".", "،", ",", "؛", ";", ":", "!", "?", "؟", "-", "–", "—", "…", "(", ")"]
 MAX_GAP = 16
+# words that cannot be part of a name: definite / preposition+definite forms, كان forms
+_NOT_NAME_RE = r"^(?:[وفبكل]?ال|[وف]?لل|[وف]?(?:كان|كانت|كانوا|يكون|تكون|ليس|ليست)$)"
 SUBJECT_WINDOW = 8
 
 
@@ -155,6 +157,35 @@ def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: Quot
     return x.filter(pl.col("_sid").is_in(sids.implode())).drop("_sid", "_hot")
 
 
+def _resolve_org_heads(events: pl.DataFrame, gen: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """A bare definite organisation head as subject (الشركة، الأكاديمية، الوزارة) is the
+    nearest preceding organisation of the article with that head ("شركة موزيلا" ...
+    "وأضافت الشركة أن")."""
+    org_heads = pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode()
+    g = gen.with_columns(okey=_words_key(pl.col("sp_text"))).filter(
+        ~pl.col("okey").str.contains(" ") & pl.col("okey").str.starts_with("ال")
+        & pl.col("okey").is_in(org_heads)
+    ).with_columns(okey=pl.col("okey").str.slice(2)).select("r", "art", "okey")
+    orgs = ms.filter(pl.col("type") == "ORG").select(
+        "art", ar="m_r_start", okey=_words_key(pl.col("surface")).str.split(" ").list.first().str.replace(r"^ال", ""),
+        o_text="surface", o_s="start_char", o_e="end_char", o_eid="entity_id",
+    )
+    if g.height == 0 or orgs.height == 0:
+        return events
+    hit = g.sort("r").join_asof(orgs.sort("ar"), left_on="r", right_on="ar", by=["art", "okey"],
+                                strategy="backward", check_sortedness=False).filter(pl.col("o_eid").is_not_null())
+    if hit.height == 0:
+        return events
+    events = events.join(hit.select("r", "o_text", "o_s", "o_e", "o_eid"), on="r", how="left", maintain_order="left")
+    found = pl.col("o_eid").is_not_null()
+    return events.with_columns(
+        sp_text=pl.when(found).then("o_text").otherwise("sp_text"),
+        sp_s=pl.when(found).then("o_s").otherwise("sp_s"),
+        sp_e=pl.when(found).then("o_e").otherwise("sp_e"),
+        sp_eid=pl.when(found).then("o_eid").otherwise("sp_eid"),
+    ).drop("o_text", "o_s", "o_e", "o_eid")
+
+
 def _resolve_roles(events: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """A generic subject that is a role or title (المتحدث، الوزير، وزير الخارجية) resolves to
     the named person who last carried that role or title earlier in the article ("قال
@@ -163,6 +194,8 @@ def _resolve_roles(events: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) ->
     gen = events.filter(pl.col("gen") & pl.col("sp_text").is_not_null())
     if gen.height == 0:
         return events
+    events = _resolve_org_heads(events, gen, ms, res)
+    gen = events.filter(pl.col("gen") & pl.col("sp_eid").is_null() & pl.col("sp_text").is_not_null())
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
     gen = gen.with_columns(rkey=_words_key(pl.col("sp_text"))).filter(
         pl.col("rkey").str.split(" ").list.first().is_in(person_heads)
@@ -270,7 +303,7 @@ def _expand_surnames(out: pl.DataFrame, tokens: pl.DataFrame, res: QuoteLexicon)
     stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
     tk = tk.with_columns(
         namey=pl.col("k").str.contains(r"^[\x{0621}-\x{064A}]{2,}$") & ~pl.col("k").is_in(stop)
-        & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)")
+        & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(_NOT_NAME_RE)
     )
     occ = tk.join(one.select("article_id", "w").unique(), left_on=["article_id", "k"],
                   right_on=["article_id", "w"], how="semi")
@@ -308,6 +341,81 @@ def _expand_surnames(out: pl.DataFrame, tokens: pl.DataFrame, res: QuoteLexicon)
     ).drop("_row", "f_s", "f_e", "f_text")
 
 
+def _name_runs(tk: pl.DataFrame) -> pl.DataFrame:
+    """Runs of 2-3 name-like tokens (article_id, sentence_index, n_first, n_last: token
+    indices) bounded by a comma on the left or on the right."""
+    tk = tk.sort("article_id", "token_index").with_columns(
+        run=(pl.col("namey") != pl.col("namey").shift(1)).fill_null(True).cum_sum()
+        + (pl.col("sentence_index") != pl.col("sentence_index").shift(1)).fill_null(True).cum_sum() * 0
+    )
+    runs = tk.filter(pl.col("namey")).group_by("run").agg(
+        pl.col("article_id").first(), pl.col("sentence_index").first(),
+        n_first=pl.col("token_index").min(), n_last=pl.col("token_index").max(),
+        n_s=pl.col("start_char").min(), n_e=pl.col("end_char").max(),
+        n_text=pl.col("token").str.join(" "),
+        n_sents=pl.col("sentence_index").n_unique(),
+    ).filter((pl.col("n_last") - pl.col("n_first")).is_between(1, 2) & (pl.col("n_sents") == 1))
+    commas = tk.filter(pl.col("token").is_in(["،", ","])).select("article_id", c="token_index")
+    left = runs.join(commas.with_columns(n_first=pl.col("c") + 1), on=["article_id", "n_first"], how="left")
+    right = left.join(commas.with_columns(n_last=pl.col("c") - 1), on=["article_id", "n_last"], how="left", suffix="_r")
+    return right.rename({"c": "c_left", "c_r": "c_right"}).filter(
+        pl.col("c_left").is_not_null() | pl.col("c_right").is_not_null()
+    )
+
+
+def _role_to_name(out: pl.DataFrame, tokens: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """A speaker that is only a role (رئيس الحكومة، رئيسة وزراء كندية سابقة) takes the name
+    the article gives that role in an apposition: "رئيس الحكومة الإسبانية، ماريانو راخوي،"
+    (name after the role) or "كيم كامبل، رئيسة وزراء كندا السابقة" (name before it); the
+    nearest such apposition before the quote, else the first after.  The role goes to
+    speaker_role."""
+    person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
+    cand = out.with_row_index("_row").filter(
+        pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()
+        & pl.col("speaker_role").is_null()
+    ).with_columns(h=_words_key(pl.col("speaker_text")).str.split(" ").list.first().str.replace(r"^ال", ""))
+    cand = cand.filter(pl.col("h").is_in(person_heads))
+    if cand.height == 0:
+        return out
+    heads = pl.Series(res.speaker_heads("person") + res.speaker_heads("organization") + res.name_heads,
+                      dtype=pl.String).implode()
+    stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
+    tk = tokens.join(cand.select("article_id").unique(), on="article_id", how="semi").select(
+        "article_id", pl.col("sentence_index").cast(pl.Int64), pl.col("token_index").cast(pl.Int64),
+        pl.col("start_char").cast(pl.Int64), pl.col("end_char").cast(pl.Int64), "token",
+        k=match_key(pl.col("norm").fill_null(pl.col("token"))),
+    ).with_columns(
+        namey=pl.col("k").str.contains(r"^[\x{0621}-\x{064A}]{2,}$") & ~pl.col("k").is_in(stop)
+        & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(_NOT_NAME_RE),
+        h=pl.col("k").str.replace(r"^[وف]?(?:ال)?", ""),
+    )
+    runs = _name_runs(tk)
+    if runs.height == 0:
+        return out
+    occ = tk.join(cand.select("article_id", "h").unique(), on=["article_id", "h"], how="semi").select(
+        "article_id", "sentence_index", "h", p="token_index", p_s="start_char"
+    )
+    pairs = occ.join(runs, on=["article_id", "sentence_index"], how="inner").filter(
+        ((pl.col("c_left") - pl.col("p")).is_between(1, 6))  # role ، name
+        | (pl.col("c_right") == pl.col("p") - 1)  # name ، role
+    )
+    if pairs.height == 0:
+        return out
+    hit = cand.select("_row", "article_id", "h", "start_char").join(pairs, on=["article_id", "h"], how="inner").with_columns(
+        before=pl.col("p_s") < pl.col("start_char"), dist=(pl.col("start_char") - pl.col("p_s")).abs()
+    ).sort(["_row", "before", "dist"], descending=[False, True, False]).unique("_row", keep="first").select(
+        "_row", "n_text", "n_s", "n_e"
+    )
+    x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
+    ok = pl.col("n_text").is_not_null() & ((pl.col("n_e") - pl.col("n_s")) == pl.col("n_text").str.len_chars())
+    return x.with_columns(
+        speaker_role=pl.when(ok).then("speaker_text").otherwise("speaker_role"),
+        speaker_text=pl.when(ok).then("n_text").otherwise("speaker_text"),
+        speaker_start_char=pl.when(ok).then("n_s").otherwise("speaker_start_char"),
+        speaker_end_char=pl.when(ok).then("n_e").otherwise("speaker_end_char"),
+    ).drop("_row", "n_text", "n_s", "n_e")
+
+
 def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """person / organization (a linked PER / ORG-or-LOC entity, else the head word of the
     speaker phrase in seeds/quote_speaker_heads.csv) / unnamed (مصادر، مراقبون ...)."""
@@ -318,7 +426,7 @@ def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) 
     head = _words_key(pl.col("speaker_text")).str.split(" ").list.first()
     org_heads = pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode()
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
-    src_nouns = pl.Series(res.stop_keys("source_noun", "common", "pron", "dem"), dtype=pl.String).implode()
+    src_nouns = pl.Series(res.stop["key"].unique().to_list(), dtype=pl.String).implode()
     words = _words_key(pl.col("speaker_text")).str.split(" ")
     return out.with_columns(
         speaker_type=pl.when(pl.col("speaker_text").is_null()).then(None)
@@ -331,7 +439,9 @@ def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) 
         # a bare name (no ال, no source noun such as مصادر، مراقبون, at most 3 words):
         # a person the entity stage did not know (راخوي، ماريانو راخوي)
         .when(
-            ~words.list.eval(pl.element().str.starts_with("ال") | pl.element().is_in(src_nouns)).list.any()
+            ~words.list.eval(
+                pl.element().str.contains(r"^(?:ال|لل|م..+(?:ون|ين)$)") | pl.element().is_in(src_nouns)
+            ).list.any()
             & (words.list.len() <= 3)
         ).then(pl.lit("person"))
         .otherwise(pl.lit("unnamed"))
@@ -412,7 +522,8 @@ def quotes(
     sv_keys = set(sv["key"].to_list())
     intro = (
         t.with_columns(inside=inside)
-        .filter(pl.col("sv") & ~pl.col("inside"))
+        # a negated verb reports nothing: "لم يؤكد أحد أن ..."
+        .filter(pl.col("sv") & ~pl.col("inside") & ~prv(pl.col("key").is_in(["لم", "لن", "ولم", "ولن"]), 1).fill_null(False))
         .select("r", "sid", "art", "article_id", "sentence_index", "key", "token", "off1")
         .join(sv, on="key", how="left", maintain_order="left")
         .sort("r")
@@ -685,6 +796,7 @@ def quotes(
             .otherwise(True)
         ).to_series()
         run = (run & ((er + k) < target).fill_null(False) & ~at(nonsubj, k) & at(t["is_word"], k)
+               & ~at(key, k).str.starts_with("لل")  # "السفير القطري لأحد قادة ...": addressee
                & step_ok & (at(sid, k) == ev["sid"]))
         seen_def = seen_def | (run & is_def)
         run_len = run_len + run.cast(pl.Int64)
@@ -707,7 +819,7 @@ def quotes(
     b0 = (target.fill_null(0) - 1).clip(lower_bound=0)
     nb_ = pl.select(pl.when(is_comma.gather(b0)).then(b0 - 1).otherwise(b0)).to_series()
     named = (
-        gen_ok & (gen_end > er) & inner_end.is_null() & head_key.is_in(person_heads)
+        gen_ok & (gen_end > er) & head_key.is_in(person_heads)
         & ((nb_ - na) >= 1) & ((nb_ - na) <= 3)
         & (P_notname.between(na - 1, nb_ + 1) == 0)
     ).fill_null(False)
@@ -949,5 +1061,6 @@ def quotes(
     )
     out = _resolve_short_names(out, mentions)
     out = _expand_surnames(out, all_tokens, res)
+    out = _role_to_name(out, all_tokens, res)
     out = _speaker_type(out, mentions, res)
     return out.select(list(QUOTE_SCHEMA)).cast(QUOTE_SCHEMA)  # type: ignore[arg-type]  # type: ignore[arg-type]
