@@ -87,13 +87,41 @@ def terminal_bar(description: str = "files", enabled: bool | None = None) -> Ite
         console=Console(file=sys.stderr),
         transient=False,
     )
-    task = bar.add_task(description, total=None)
+    state: dict = {}
+    swapped = []
 
     def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+        with _lock:
+            if "task" not in state:  # drawn from the first report on (elapsed and rate start there)
+                state["task"] = bar.add_task(description, total=total, completed=done)
+                # Log lines (Prefect's console handler) go through the bar's console, above the bar.
+                for handler in _console_handlers():
+                    swapped.append((handler, handler.console))
+                    handler.console = bar.console
+                bar.start()
+        bar.update(state["task"], completed=done, total=total)
 
-    with bar, listen(update):
-        yield
+    try:
+        with listen(update):
+            yield
+    finally:
+        if "task" in state:
+            bar.refresh()
+            bar.stop()
+        for handler, console in swapped:
+            handler.console = console
+
+
+def _console_handlers() -> list:
+    """Logging handlers that print through a rich Console (Prefect's console handler)."""
+    import logging
+
+    from rich.console import Console
+
+    loggers = [logging.getLogger()] + [
+        lg for lg in list(logging.Logger.manager.loggerDict.values()) if isinstance(lg, logging.Logger)
+    ]
+    return [h for lg in loggers for h in lg.handlers if isinstance(getattr(h, "console", None), Console)]
 
 
 def _prefect_artifact(files_done: int, files_total: int) -> None:

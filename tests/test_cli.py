@@ -127,3 +127,57 @@ def test_progress_bar_is_off_when_stderr_is_not_a_terminal(monkeypatch):
         with progress.listen(lambda d, t: calls.append(d)):
             progress.advance(1, 2)
     assert calls == [1] and progress._listeners == []
+
+
+def test_progress_inside_a_flow_run_keeps_a_progress_artifact(prefect_api):
+    import asyncio
+
+    from prefect import flow, get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from akhbar import progress
+
+    @flow(name="progress-probe")
+    def probe():
+        from prefect.runtime import flow_run
+
+        for done in (0, 3, 4):
+            progress.advance(done, 4)
+        return flow_run.get_id()
+
+    flow_run_id = probe()
+
+    async def artifacts():
+        async with get_client() as client:
+            return await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["akhbar-run-progress"])))
+
+    by_run = {str(a.flow_run_id): a for a in asyncio.run(artifacts())}
+    assert float(by_run[flow_run_id].data) == 100.0
+    assert by_run[flow_run_id].description == "files done: 4 of 4"
+
+
+def test_shell_waits_for_a_writer_to_commit(seed_warehouse, tmp_path):
+    """A query typed while the loader holds the file is answered once the batch commits."""
+    import shutil
+    import time
+
+    from akhbar.warehouse import Warehouse
+
+    wh = tmp_path / "copy.duckdb"
+    shutil.copy(seed_warehouse[0], wh)
+    writer = Warehouse(wh)
+    exe = Path(sys.executable).with_name("akhbar")
+    shell = subprocess.Popen([str(exe), "shell", "--warehouse", str(wh)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = time.monotonic()
+    try:
+        shell.stdin.write("SELECT DISTINCT status FROM runs;\n")
+        shell.stdin.flush()
+        time.sleep(1.5)  # the shell is retrying on the lock meanwhile
+        writer.con.execute("UPDATE runs SET status = 'probe'")
+    finally:
+        writer.close()
+    out, err = shell.communicate(timeout=60)
+    assert shell.returncode == 0, err
+    assert out.splitlines()[2] == "probe" and time.monotonic() - started >= 1.5
