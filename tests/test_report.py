@@ -99,9 +99,17 @@ def test_report_renders_in_chromium(report, seed_warehouse):
                               width: s.getBoundingClientRect().width}]))""")
         rtl = page.evaluate("""() => [...document.querySelectorAll('svg.chart text')].filter(t => /[\\u0600-\\u06FF]/.test(t.textContent))
             .map(t => getComputedStyle(t).direction)""")
-        # the first Arabic label is laid out by the browser as one shaped run: its rendered width is
-        # smaller than the sum of its isolated letters' widths would be if unshaped is not testable
-        # portably, so check it has a non-zero box and is right-to-left.
+        # Shaping: a label drawn with joined letters is narrower than the same letters kept apart by
+        # zero-width non-joiners (isolated forms), which is what an unshaped rendering would show.
+        shaped = page.evaluate("""() => {
+            const t = [...document.querySelectorAll('svg[data-chart=top-entities] text')]
+                .find(t => /[\\u0600-\\u06FF]{3}/.test(t.textContent));
+            const apart = t.cloneNode();
+            apart.textContent = [...t.textContent].join('\\u200c');
+            t.ownerSVGElement.appendChild(apart);
+            const widths = [t.getComputedTextLength(), apart.getComputedTextLength()];
+            apart.remove();
+            return widths; }""")
         page.screenshot(path=str(ARTIFACTS / "run-report.png"), full_page=True)
         browser.close()
     assert blocked == []
@@ -112,6 +120,7 @@ def test_report_renders_in_chromium(report, seed_warehouse):
     assert top_speaker in marks["top-speakers"]["labels"]
     assert any(any("\u0600" <= ch <= "\u06ff" for ch in label) for label in marks["network"]["labels"])
     assert rtl and set(rtl) == {"rtl"}
+    assert 0 < shaped[0] < 0.9 * shaped[1], f"Arabic label not shaped: {shaped}"
     assert (ARTIFACTS / "run-report.png").stat().st_size > 20_000
 
 
