@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_shell = sub.add_parser("shell", help="interactive read-only SQL on the warehouse (end a query with ;)")
     _common(p_shell)
+    p_shell.add_argument("--plain", action="store_true",
+                         help="the built-in prompt even when Harlequin (optional extra) is installed")
 
     sub.add_parser("schema", help="print the warehouse schema with every column's meaning (Markdown)")
 
@@ -203,6 +205,11 @@ def cmd_shell(args) -> int:
         print(f"akhbar shell: no warehouse at {warehouse}: run `akhbar run` first", file=sys.stderr)
         return 2
     interactive = sys.stdin.isatty()
+    harlequin = _harlequin()
+    if interactive and harlequin and not args.plain:  # the optional full-screen SQL IDE, read-only
+        import subprocess
+
+        return subprocess.call([harlequin, "--read-only", str(warehouse)])
     if interactive:
         try:
             import readline  # noqa: F401  (line editing and history for input())
@@ -245,6 +252,14 @@ def cmd_shell(args) -> int:
             failed |= not _shell_query(warehouse, "\n".join(buffer))
             buffer = []
     return 1 if failed and not interactive else 0
+
+
+def _harlequin() -> str | None:
+    """Path of the `harlequin` command when installed (in the venv or on PATH), else None."""
+    import shutil
+
+    local = Path(sys.executable).with_name("harlequin")
+    return str(local) if local.exists() else shutil.which("harlequin")
 
 
 SHELL_TABLES = """SELECT table_name AS name, 'table' AS kind, estimated_size AS rows, comment FROM duckdb_tables()
