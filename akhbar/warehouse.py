@@ -9,6 +9,7 @@ transaction back on the next open).
 
 import fcntl
 import hashlib
+import os
 import re
 import time
 from datetime import datetime, timezone
@@ -205,6 +206,7 @@ class Warehouse:
                 [run_id, _now()],
             )
             self._rebuild_entities()
+            _fault_point()
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -326,6 +328,25 @@ class Warehouse:
             [table],
         ).fetchall()
         return [r[0] for r in rows]
+
+
+_loads_in_process = 0
+
+
+def _fault_point() -> None:
+    """Fault injection for the crash-safety test (tests/test_reliability.py), off unless
+    AKHBAR_FAULT_PAUSE_BEFORE_COMMIT="N:MARKER" is set: the Nth batch load of this process writes
+    MARKER and then blocks, inside its open transaction, until the process is killed."""
+    global _loads_in_process
+    spec = os.environ.get("AKHBAR_FAULT_PAUSE_BEFORE_COMMIT")
+    if not spec:
+        return
+    _loads_in_process += 1
+    nth, marker = spec.split(":", 1)
+    if _loads_in_process == int(nth):
+        Path(marker).write_text(str(os.getpid()))
+        while True:
+            time.sleep(1)
 
 
 def _parquet(staging: Path, name: str) -> str:

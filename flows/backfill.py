@@ -30,20 +30,19 @@ import fsspec  # noqa: E402
 import polars as pl  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.concurrency.sync import concurrency  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from pydantic import BaseModel, Field, model_validator  # noqa: E402
 
 from akhbar.pipeline import transform_batch, transform_frames  # noqa: E402
-from akhbar.warehouse import Warehouse, query_frame  # noqa: E402
+from akhbar.warehouse import query_frame  # noqa: E402
 from flows.tasks import (  # noqa: E402
-    WRITER_LIMIT,
     ensure_writer_limit,
     finish_run,
     list_source,
     publish_summary,
     start_run,
+    writer,
 )
 from transforms import read  # noqa: E402
 
@@ -125,7 +124,7 @@ def load_day(day: str, items: list, warehouse: str, run_id: str, staging: str) -
     result = transform_batch(items, staging)
     counts = {"loaded": 0, "unchanged": result.files_unchanged, "rejected": 0, "duplicate": 0, "articles": 0}
     if result.files_processed:
-        with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
+        with writer(warehouse) as wh:
             loaded = wh.load_batch(run_id, staging)
         for key in ("loaded", "rejected", "duplicate"):
             counts[key] = loaded[f"files_{key}"]
@@ -145,7 +144,7 @@ FROM articles WHERE published_at >= ? AND published_at < ? ORDER BY article_id
 def reprocess_day(day: str, warehouse: str, run_id: str, staging: str, dry_run: bool) -> dict[str, int]:
     """Mode reprocess, one day: re-extract the stored articles published that day and replace them."""
     start = dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc)
-    with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
+    with writer(warehouse) as wh:
         docs = query_frame(wh.con, STORED_DOCUMENTS, [start, start + dt.timedelta(days=1)])
     if dry_run or docs.is_empty():
         return {"articles": docs.height}
@@ -156,7 +155,7 @@ def reprocess_day(day: str, warehouse: str, run_id: str, staging: str, dry_run: 
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in transform_frames(docs).items():
         frame.write_parquet(out / f"{name}.parquet")
-    with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
+    with writer(warehouse) as wh:
         counts = wh.reload_articles(run_id, out)
     shutil.rmtree(out, ignore_errors=True)
     return counts
@@ -201,7 +200,7 @@ def backfill(request: BackfillRequest, warehouse: str | None = None) -> dict:
             uris = list_source(source)
             counts["seen"] = len(uris)
             if known is None:  # dry run: read the state under the writer limit, record nothing
-                with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
+                with writer(warehouse) as wh:
                     known = wh.known_files()
             by_day = date_files(uris, known, req.start_date, req.end_date)
             plan = {day: len(items) for day, items in sorted(by_day.items())}

@@ -1,12 +1,14 @@
 """Prefect tasks shared by the flows. Thin wrappers: the work is in akhbar.pipeline and the loader.
 
-Tasks pass paths and small dicts, never DataFrames. The `load` task is the single writer: it holds
-the Prefect global concurrency limit `akhbar-warehouse-writer` (one slot) and, inside it, the
-warehouse file lock, so writers are serialised both across flow runs of one Prefect server and
-across processes that do not share a server.
+Tasks pass paths and small dicts, never DataFrames. Every write goes through `writer()`: the
+warehouse file lock always (it serialises writer processes, whatever Prefect API they use), and
+under `akhbar serve` also the Prefect global concurrency limit `akhbar-warehouse-writer` (one
+slot), so queued writers are visible in the UI.
 """
 
+import os
 import shutil
+from contextlib import contextmanager, nullcontext
 
 from akhbar import config
 
@@ -27,8 +29,25 @@ from transforms.read import list_files  # noqa: E402
 WRITER_LIMIT = "akhbar-warehouse-writer"
 
 
+def served() -> bool:
+    """True when flows talk to a Prefect server (akhbar serve), False with a temporary one (akhbar run)."""
+    return bool(os.environ.get("PREFECT_API_URL"))
+
+
+@contextmanager
+def writer(warehouse: str):
+    """The single writer: the `akhbar-warehouse-writer` slot when a Prefect server is configured
+    (queued writers show in the UI; a crashed holder's lease expires after 60 s), and always the
+    warehouse file lock (which the OS releases at once when a process dies)."""
+    slot = concurrency(WRITER_LIMIT, occupy=1, strict=True, lease_duration=60) if served() else nullcontext()
+    with slot, Warehouse(warehouse) as wh:
+        yield wh
+
+
 def ensure_writer_limit() -> None:
-    """Create the one-slot global concurrency limit for warehouse writers if it is missing."""
+    """Create the one-slot global concurrency limit for warehouse writers if it is missing (served mode)."""
+    if not served():
+        return
     with get_client(sync_client=True) as client:
         try:
             client.read_global_concurrency_limit_by_name(WRITER_LIMIT)
@@ -50,7 +69,7 @@ def list_source(source: str) -> list[str]:
 @task(cache_policy=NO_CACHE)
 def start_run(warehouse: str, run_id: str, source: str, flow_run_id: str | None) -> dict[str, str]:
     """Record the run and return what the planner needs: source_uri -> sha256 already processed."""
-    with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
+    with writer(warehouse) as wh:
         wh.begin_run(run_id, source, flow_run_id)
         return wh.known_files()
 
@@ -64,7 +83,7 @@ def transform(items: list[tuple[str, str | None]], staging: str) -> BatchResult:
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def load(warehouse: str, run_id: str, staging: str) -> dict[str, int]:
     """The single writer: one transaction for the batch, then its staging folder goes."""
-    with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
+    with writer(warehouse) as wh:
         counts = wh.load_batch(run_id, staging)
     shutil.rmtree(staging, ignore_errors=True)
     return counts
@@ -72,7 +91,7 @@ def load(warehouse: str, run_id: str, staging: str) -> dict[str, int]:
 
 @task(cache_policy=NO_CACHE)
 def finish_run(warehouse: str, run_id: str, status: str, counts: dict[str, int]) -> None:
-    with concurrency(WRITER_LIMIT, occupy=1, strict=True), Warehouse(warehouse) as wh:
+    with writer(warehouse) as wh:
         wh.finish_run(run_id, status, counts)
 
 
