@@ -196,3 +196,17 @@ def test_invented_quotes(invented):
     # the بأنها clause ends before "، فيما" and is one whole quotation: direct
     assert (described["kind"], described["speaker_text"]) == ("direct", "مراقبون")
     assert described["text"] == "خطوة نحو التهدئة"
+
+
+def test_seed_two_haftars_and_every_surname_mention_resolves(seed):
+    text, m, q = seed
+    per = m.filter(pl.col("type") == "PER")
+    ids = {normalize(n): set(per.filter(pl.col("canonical_name") == n)["entity_id"].to_list())
+           for n in ["خالد حفتر", "خليفة حفتر"]}
+    khaled, khalifa = ids[normalize("خالد حفتر")], ids[normalize("خليفة حفتر")]
+    assert len(khaled) == 1 and len(khalifa) == 1 and khaled != khalifa
+    alone = per.filter(pl.col("surface") == "حفتر")
+    assert alone.height >= 1
+    assert set(alone["entity_id"].to_list()) <= khaled | khalifa, alone.select("surface", "canonical_name")
+    # no entity is named by the surname alone
+    assert "حفتر" not in per["canonical_name"].to_list()

@@ -55,6 +55,7 @@ Rules (first version; see also docs in ``seeds/README.md`` for the lexicons):
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import polars as pl
 
@@ -627,22 +628,143 @@ def _surname_mentions(t: pl.DataFrame, per: pl.DataFrame) -> pl.DataFrame:
 
 
 # ------------------------------------------------------------------------------ public
-def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None) -> pl.DataFrame:
-    """article_id, mention_id, entity_id, type, start_char, end_char, surface, title,
-    sentence_index, canonical_name (see module doc for the rules)."""
-    res = resources or load_resources()
-    if tokens.height == 0:
-        return pl.DataFrame(schema=MENTION_SCHEMA)
-    t, vocab = token_table(tokens, res)
-    ng = _ngrams(t, res)
+SPAN_COLS = ["r_start", "r_end", "n_strip", "ll", "title", "type", "canon", "prio", "r_len"]
 
-    cols = ["r_start", "r_end", "n_strip", "ll", "title", "type", "canon", "prio", "r_len"]
+
+def rule_spans(t: pl.DataFrame, res: Resources) -> pl.DataFrame:
+    """Rule-based mention spans over a :func:`token_table` (non-overlapping)."""
+    ng = _ngrams(t, res)
+    cols = SPAN_COLS
     per = _per_candidates(t, ng).select(cols)
     per = pl.concat([per, _surname_mentions(t, per).select(cols)]).sort("r_start")
     per_tok = _covered(t, per)
     org = _org_candidates(t, ng, per_tok)
     loc = _loc_candidates(t, ng)
-    m = _resolve_overlaps(pl.concat([per, org.select(cols), loc.select(cols)]))
+    return _resolve_overlaps(pl.concat([per, org.select(cols), loc.select(cols)]))
+
+
+def span_tags(n_rows: int, spans: pl.DataFrame) -> pl.Series:
+    """BIO tag per token row ``r`` (0..n_rows-1) of non-overlapping spans."""
+    ex = spans.select(
+        r=pl.int_ranges("r_start", pl.col("r_end") + 1), r_start="r_start", type="type"
+    ).explode("r").select(
+        "r", rt=pl.when(pl.col("r") == pl.col("r_start")).then(pl.lit("B-")).otherwise(pl.lit("I-"))
+        + pl.col("type"),
+    ).unique("r", keep="first")
+    return (
+        pl.DataFrame({"r": pl.int_range(n_rows, dtype=pl.Int64, eager=True)})
+        .join(ex, on="r", how="left", maintain_order="left")["rt"]
+        .fill_null("O")
+        .alias("rt")
+    )
+
+
+def _model_spans(t: pl.DataFrame, rules: pl.DataFrame, res: Resources, model: str | None) -> pl.DataFrame:
+    """PER/LOC/ORG spans of the trained tagger (``transforms.ner``), with a leading title
+    token moved to ``title`` and proclitics stripped from the first token."""
+    from transforms import ner
+
+    tags = ner.tag_table(t, span_tags(t.height, rules), res, model or "")
+    x = t.select("r", "sid", "key", "title_form", "orgh_n", "place_n", "gn_n", "place_canon",
+                 "place_ll", "orgh_ll", pos=pl.col("r") - pl.col("r").min().over("sid")).with_columns(
+        pred=tags
+    )
+    ents = ner.bio_entities(x, "pred").filter(pl.col("type").is_in(ner.TYPES))
+    if ents.height == 0:
+        return pl.DataFrame(schema={c: rules.schema[c] for c in SPAN_COLS})
+    first = x.select("sid", "pos", "r", "key", "title_form", "orgh_n", "place_n", "gn_n",
+                     "place_canon", "place_ll", "orgh_ll")
+    e = ents.join(first.rename({"pos": "start"}), on=["sid", "start"], how="left").with_columns(
+        r_end=pl.col("r") + pl.col("end") - pl.col("start")
+    )
+    # a title first token (الرئيس ...) goes to ``title``; a lone title is no mention
+    e = e.with_columns(
+        has_title=pl.col("title_form").is_not_null() & (pl.col("type") == "PER"),
+    ).with_columns(
+        r_start=pl.col("r") + pl.col("has_title").cast(pl.Int64),
+        title=pl.when(pl.col("has_title")).then("title_form"),
+    ).filter(pl.col("r_start") <= pl.col("r_end"))
+    # proclitics: the lexicon's stripping when the first token is a lexicon word, else
+    # و/ف (+ ب/ل/ك) before ال, and لل -> ال
+    k2 = first.select(r_start="r", k2="key", place_n2="place_n", gn_n2="gn_n", orgh_n2="orgh_n",
+                      place_ll2="place_ll", orgh_ll2="orgh_ll", place_canon2="place_canon")
+    e = e.drop("key", "place_n", "gn_n", "orgh_n", "place_ll", "orgh_ll", "place_canon").join(
+        k2, on="r_start", how="left")
+    key = pl.col("k2")
+    cl = key.str.extract(r"^([وف]?[بلك]?)ال..", 1).str.len_chars()
+    n_strip = pl.coalesce(
+        pl.when(pl.col("type") == "LOC").then(pl.col("place_n2")),
+        pl.when(pl.col("type") == "PER").then(pl.col("gn_n2")),
+        pl.when(pl.col("type") == "ORG").then(pl.col("orgh_n2")),
+        pl.when(key.str.contains(r"^[وف]?لل..")).then(key.str.extract(r"^([وف]?ل)ل", 1).str.len_chars()),
+        cl,
+        pl.when(key.str.contains(r"^[وف][^ا]...") & (pl.col("type") != "PER")).then(1),
+        pl.lit(0),
+    ).cast(pl.Int64)
+    ll = pl.coalesce(
+        pl.when(pl.col("type") == "LOC").then(pl.col("place_ll2")),
+        pl.when(pl.col("type") == "ORG").then(pl.col("orgh_ll2")),
+        key.str.contains(r"^[وف]?لل.."),
+    ).fill_null(False)
+    # one-token spans the rules' policy rejects: an ambiguous given name alone (أمل، سعيد),
+    # or a frequent common word the rules never tag in the corpus (المدينة "the city")
+    lex = ner.load_lexicon(res.seeds_dir)
+    common = lex.filter(
+        pl.col("cls").list.eval(pl.element().str.contains(r"^fq_(?:[89]|1\d)$")).list.any()
+        & ~pl.col("cls").list.eval(pl.element().str.contains(r"^(?:cx_|gn$|pl$|cldr|ng_)")).list.any()
+    )["key"]
+    one = pl.col("r_start") == pl.col("r_end")
+    stem = pl.col("k2").str.replace(r"^[وف]?[بلك]?(?:ال)?", "")
+    e = e.join(t.select(r_start="r", amb2=pl.col("gn_amb").fill_null(False)), on="r_start", how="left").filter(
+        ~(one & (pl.col("type") == "PER") & pl.col("amb2") & pl.col("title").is_null())
+        & ~(one & (pl.col("k2").is_in(common.implode()) | stem.is_in(common.implode())))
+    )
+    single_loc = (pl.col("type") == "LOC") & (pl.col("r_start") == pl.col("r_end"))
+    return e.select(
+        "r_start", "r_end", n_strip=n_strip, ll=ll, title="title", type="type",
+        canon=pl.when(single_loc).then("place_canon2"),
+        prio=pl.lit(3), r_len=pl.col("r_end") - pl.col("r_start"),
+    ).cast({c: rules.schema[c] for c in SPAN_COLS})
+
+
+def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = None) -> pl.DataFrame:
+    """Rule spans plus the trained tagger's spans that touch no rule span (rules keep
+    titles, multi-word gazetteer names and surname resolution; the model adds recall)."""
+    m = rule_spans(t, res)
+    if model is False:
+        return m
+    from transforms import ner
+
+    path = model if isinstance(model, str) else str(ner.MODEL_PATH)
+    if not Path(path).exists():
+        return m
+    mm = _model_spans(t, m, res, path)
+    if mm.height == 0:
+        return m
+    free = t.select("r", cov=_covered(t, m))
+    hit = (
+        mm.select("r_start", "r_end", r=pl.int_ranges("r_start", pl.col("r_end") + 1))
+        .explode("r")
+        .join(free, on="r", how="left")
+        .group_by("r_start", "r_end")
+        .agg(any_cov=pl.col("cov").any())
+    )
+    mm = mm.join(hit, on=["r_start", "r_end"], how="left").filter(~pl.col("any_cov")).select(SPAN_COLS)
+    return pl.concat([m.select(SPAN_COLS), mm]).sort("r_start")
+
+
+def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,
+                    model: str | None | bool = None) -> pl.DataFrame:
+    """article_id, mention_id, entity_id, type, start_char, end_char, surface, title,
+    sentence_index, canonical_name (see module doc for the rules).
+
+    ``model``: path of the NER model (default ``models/ner.crfsuite`` when it exists);
+    ``False``: rules only."""
+    res = resources or load_resources()
+    if tokens.height == 0:
+        return pl.DataFrame(schema=MENTION_SCHEMA)
+    t, vocab = token_table(tokens, res)
+    m = mention_spans(t, res, model)
 
     # geometry and surface
     m = m.with_row_index("mid").join(

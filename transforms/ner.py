@@ -1,0 +1,458 @@
+"""Trained NER (PER / LOC / ORG, + MISC) as vectorised Polars: features, decoding, scoring.
+
+Model: a linear-chain CRF trained with CRFsuite (``python-crfsuite``) on the ANERcorp train
+split (CAMeL Lab split, CC BY-SA 4.0; see ``models/README.md``).  At run time the CRF is
+*not* called token by token: its weights are read once from the model file and the whole
+tagging is Polars:
+
+* Features are attributes of one token at a relative offset (-2..+2) or token-level rule
+  attributes.  Attributes of a token depend only on the token itself, so they are built
+  once per *distinct* token (the vocabulary), and the emission score of label ``y`` at row
+  ``i`` is ``sum_k E_k[token_{i+k}, y]`` (``E_k`` = the summed weights of the token's
+  attributes in role ``k``), a join plus four ``shift`` columns masked to the sentence;
+  missing neighbours contribute the weight of ``BOS``/``EOS`` attributes.
+* Viterbi runs over *positions*: sentences are ordered by decreasing length, so the rows
+  at position ``p`` are a prefix of those at ``p - 1``; each step is one vectorised
+  ``select`` over all sentences at once (steps = longest sentence).
+* Entities are read from the tags with conlleval semantics (a stray ``I-X`` starts an
+  entity), the same function scores gold and predictions.
+
+Training (``train``) builds the same attributes as lists of strings for CRFsuite; the
+decoder above reproduces CRFsuite's Viterbi exactly (up to ties).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from transforms.clean import normalize_for_matching
+from transforms.resources import Resources, load_resources, match_key
+
+REPO = Path(__file__).resolve().parent.parent
+MODEL_PATH = REPO / "models" / "ner.crfsuite"
+LEXICON_PATH = REPO / "models" / "ner_lexicon.csv"
+LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
+TYPES = ["PER", "LOC", "ORG"]
+ROLES = {0: "", -1: "-1:", 1: "+1:", -2: "-2:", 2: "+2:"}
+# proclitic strip: (و|ف)? (ب|ل|ك)? then ال ; لل -> ال
+_CLITIC_RE = r"^([وف]?[بلك]?)(ال)?"
+_AR = r"^[\x{0621}-\x{064A}]+$"
+
+
+# ---------------------------------------------------------------------------- data
+def read_conll(path: str | Path) -> pl.DataFrame:
+    """ANERcorp file -> sid, token, tag (PERS -> PER), in file order."""
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    df = pl.DataFrame({"line": lines}).with_columns(
+        blank=pl.col("line").str.strip_chars() == ""
+    )
+    df = df.with_columns(sid=pl.col("blank").cast(pl.Int64).cum_sum()).filter(~pl.col("blank"))
+    df = df.with_columns(
+        token=pl.col("line").str.strip_chars().str.replace(r"\s+\S+$", ""),
+        tag=pl.col("line").str.strip_chars().str.extract(r"\s(\S+)$").str.replace("PERS", "PER"),
+    )
+    # renumber sentences 0..n-1
+    df = df.with_columns(sid=pl.col("sid").rank("dense").cast(pl.Int64) - 1)
+    return df.select("sid", "token", "tag")
+
+
+def conll_tokens(df: pl.DataFrame, sents_per_article: int = 10) -> pl.DataFrame:
+    """A pipeline-like tokens table over a CoNLL frame (tokens joined by one space)."""
+    df = df.with_columns(
+        article_id=(pl.col("sid") // sents_per_article).cast(pl.String),
+        sentence_index=pl.col("sid"),
+        len=pl.col("token").str.len_chars().cast(pl.Int64),
+    )
+    df = df.with_columns(
+        token_index=pl.int_range(pl.len(), dtype=pl.Int64).over("article_id"),
+        start_char=(pl.col("len") + 1).cum_sum().over("article_id") - pl.col("len") - 1,
+    ).with_columns(end_char=pl.col("start_char") + pl.col("len"))
+    return df.select(
+        "article_id", "sentence_index", "token_index", "start_char", "end_char", "token",
+        norm=normalize_for_matching(pl.col("token")), tag="tag",
+    )
+
+
+# ------------------------------------------------------------------------ features
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists for features: keys -> class strings (from seeds + the corpus lexicon)."""
+
+    table: pl.DataFrame  # key, cls (one row per key and class)
+
+
+def cldr_territories() -> pl.DataFrame:
+    """Arabic country/territory names of CLDR (Babel): ``cldr`` for one-word names, ``cldr_w``
+    for each word of a multi-word name (الإمارات العربية المتحدة)."""
+    import babel
+
+    names = [v for k, v in babel.Locale("ar").territories.items() if not k.isdigit() and "(" not in v]
+    df = pl.DataFrame({"name": names}).select(key=match_key(pl.col("name")).str.replace_all(r"[-–]", " ").str.split(" "))
+    df = df.with_columns(n=pl.col("key").list.eval(pl.element().filter(pl.element() != "")).list.len())
+    one = df.filter(pl.col("n") == 1).select(key=pl.col("key").list.first(), cls=pl.lit("cldr"))
+    multi = df.filter(pl.col("n") > 1).explode("key").filter(pl.col("key") != "").select("key", cls=pl.lit("cldr_w"))
+    return pl.concat([one, multi]).unique(maintain_order=True)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(seeds_dir: str = "", lexicon_path: str = "") -> pl.DataFrame:
+    """key -> list of gazetteer/corpus classes (gn, pl, ti, oh, sv, sw_<kind>, cx_<...>)."""
+    res = load_resources(seeds_dir or None)
+    parts = [
+        res.given_names.select("key", cls=pl.lit("gn")),
+        res.places.select("key", cls=pl.lit("pl")),
+        res.titles.select("key", cls=pl.lit("ti")),
+        res.org_heads.select("key", cls=pl.lit("oh_") + pl.col("kind")),
+        res.speech_verbs.select("key", cls=pl.lit("sv")),
+        res.stopwords.select("key", cls=pl.lit("sw_") + pl.col("kind")),
+        # words of multi-word lexicon entries
+        res.ngrams.select(
+            key=pl.col("key").str.split(" "), cls=pl.lit("ng_") + pl.col("type")
+        ).explode("key"),
+    ]
+    parts.append(cldr_territories())
+    lp = Path(lexicon_path) if lexicon_path else LEXICON_PATH
+    if lp.exists():
+        lx = pl.read_csv(lp, infer_schema=False, comment_prefix="#")
+        parts.append(lx.select("key", "cls"))
+    return (
+        pl.concat(parts)
+        .unique(maintain_order=True)
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("cls").sort())
+    )
+
+
+def vocab_attributes(keys: pl.DataFrame, lex: pl.DataFrame) -> pl.DataFrame:
+    """One row per distinct ``key``: ``a0`` (own attributes) and ``aw`` (window attributes,
+    unprefixed), lists of strings."""
+    key = pl.col("key")
+    v = keys.select("key").unique(maintain_order=True).with_columns(
+        cl=key.str.extract(_CLITIC_RE, 1).fill_null(""),
+        al=key.str.extract(_CLITIC_RE, 2).fill_null(""),
+    )
+    # strip only when >= 2 letters remain
+    v = v.with_columns(
+        stem=pl.when(
+            (key.str.len_chars() - pl.col("cl").str.len_chars() - pl.col("al").str.len_chars()) >= 2
+        )
+        .then(key.str.slice(pl.col("cl").str.len_chars() + pl.col("al").str.len_chars()))
+        .otherwise(key),
+        # لل -> ل + ال
+    ).with_columns(
+        stem=pl.when(key.str.starts_with("لل") & (key.str.len_chars() >= 4))
+        .then(key.str.slice(2))
+        .otherwise(pl.col("stem")),
+    )
+    v = v.with_columns(
+        stem_key=pl.when(pl.col("al") != "").then(pl.lit("ال") + pl.col("stem")).otherwise(pl.col("stem")),
+        shape=pl.when(key.str.contains(_AR)).then(pl.lit("ar"))
+        .when(key.str.contains(r"^[0-9]+([.,][0-9]+)?$")).then(pl.lit("num"))
+        .when(key.str.contains(r"^[A-Za-z]+$")).then(pl.lit("lat"))
+        .when(key.str.contains(r"^\W+$")).then(pl.lit("pun"))
+        .otherwise(pl.lit("mix")),
+        ln=key.str.len_chars().clip(1, 8).cast(pl.String),
+    )
+    for col, name in (("key", "lx_full"), ("stem", "lx_stem"), ("stem_key", "lx_stemal")):
+        v = v.join(lex.rename({"key": col, "cls": name}), on=col, how="left", maintain_order="left")
+    lx_all = pl.concat_list(
+        pl.col("lx_full").fill_null([]).list.eval(pl.lit("L=") + pl.element()),
+        pl.col("lx_stem").fill_null([]).list.eval(pl.lit("Ls=") + pl.element()),
+        pl.col("lx_stemal").fill_null([]).list.eval(pl.lit("La=") + pl.element()),
+    )
+    s = pl.col("stem")
+    a0 = pl.concat_list(
+        pl.lit("b"),
+        pl.lit("w=") + key,
+        pl.lit("s=") + s,
+        pl.lit("cl=") + pl.col("cl") + pl.lit("|") + pl.col("al"),
+        pl.lit("p2=") + s.str.slice(0, 2),
+        pl.lit("p3=") + s.str.slice(0, 3),
+        pl.lit("x1=") + s.str.slice(-1),
+        pl.lit("x2=") + s.str.slice(-2),
+        pl.lit("x3=") + s.str.slice(-3),
+        pl.lit("sh=") + pl.col("shape"),
+        pl.lit("ln=") + pl.col("ln"),
+        lx_all,
+    )
+    aw = pl.concat_list(
+        pl.lit("w=") + key,
+        pl.lit("s=") + s,
+        pl.lit("x2=") + s.str.slice(-2),
+        pl.lit("cl=") + pl.col("cl") + pl.lit("|") + pl.col("al"),
+        pl.lit("sh=") + pl.col("shape"),
+        lx_all,
+    )
+    return v.select("key", a0=a0, aw=aw)
+
+
+def token_frame(tokens: pl.DataFrame) -> pl.DataFrame:
+    """tokens (pipeline or conll) -> r, sid, pos, key (+ passthrough columns), in order."""
+    aid, sidx = pl.col("article_id"), pl.col("sentence_index")
+    t = tokens.with_columns(
+        key=match_key(pl.col("norm").fill_null(pl.col("token"))),
+        r=pl.int_range(pl.len(), dtype=pl.Int64),
+    ).with_columns(
+        new=((aid != aid.shift(1)) | (sidx != sidx.shift(1))).fill_null(True),
+    ).with_columns(
+        sid=pl.col("new").cum_sum().cast(pl.Int64),
+        pos=pl.col("r") - pl.when(pl.col("new")).then(pl.col("r")).forward_fill(),
+    ).drop("new")
+    return t
+
+
+def _shift_in_sent(col: str, k: int) -> pl.Expr:
+    """value of ``col`` at row i+k when in the same sentence, else null."""
+    return pl.when(pl.col("sid").shift(-k) == pl.col("sid")).then(pl.col(col).shift(-k))
+
+
+def training_attributes(t: pl.DataFrame, lex: pl.DataFrame, rule_tags: pl.Series | None) -> list[list[str]]:
+    """Per-token attribute lists (for CRFsuite), in row order of ``t``."""
+    va = vocab_attributes(t.select("key"), lex)
+    x = t.select("r", "sid", "key").join(va, on="key", how="left", maintain_order="left")
+    if rule_tags is not None:
+        x = x.with_columns(rt=rule_tags)
+    parts = [pl.col("a0")]
+    for k in (-2, -1, 1, 2):
+        pre = ROLES[k]
+        shifted = _shift_in_sent("aw", k)
+        bound = "BOS" if k < 0 else "EOS"
+        parts.append(
+            pl.when(shifted.is_null())
+            .then(pl.lit([pre + bound]))
+            .otherwise(shifted.list.eval(pl.lit(pre) + pl.element()))
+        )
+    if rule_tags is not None:
+        parts.append(pl.concat_list(pl.lit("R=") + pl.col("rt")))
+        parts.append(pl.concat_list(pl.lit("-1:R=") + _shift_in_sent("rt", -1).fill_null("BOS")))
+        parts.append(pl.concat_list(pl.lit("+1:R=") + _shift_in_sent("rt", 1).fill_null("EOS")))
+    return x.select(attrs=pl.concat_list(parts))["attrs"].to_list()
+
+
+# --------------------------------------------------------------------------- rules
+def rule_frame(tokens: pl.DataFrame, res: Resources) -> pl.DataFrame:
+    """``transforms.entities.token_table`` of ``tokens`` with ``pos`` (position in the
+    sentence) and ``rt`` (BIO tag of the rule-based spans): the tagger's input."""
+    from transforms.entities import rule_spans, span_tags, token_table
+
+    t, _ = token_table(tokens, res)
+    rt = span_tags(t.height, rule_spans(t, res))
+    new = (pl.col("sid") != pl.col("sid").shift(1)).fill_null(True)
+    return t.with_columns(
+        rt=rt, pos=pl.col("r") - pl.when(new).then(pl.col("r")).forward_fill()
+    )
+
+
+# ----------------------------------------------------------------------- model io
+@dataclass(frozen=True)
+class Weights:
+    attrs: pl.DataFrame  # attr, w_<label> ... (9 float columns)
+    trans: list[list[float]]  # trans[from][to]
+    labels: list[str]
+    roles: dict  # role offset -> DataFrame attr (unprefixed), w0..w8
+    const: dict  # attr -> list of weights
+
+
+@lru_cache(maxsize=4)
+def load_weights(model_path: str = "") -> Weights:
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model_path or MODEL_PATH))
+    info = tagger.info()
+    labels = LABELS
+    idx = {lab: i for i, lab in enumerate(labels)}
+    rows: dict[str, list[float]] = {}
+    for (attr, lab), w in info.state_features.items():
+        rows.setdefault(attr, [0.0] * len(labels))[idx[lab]] += w
+    trans = [[0.0] * len(labels) for _ in labels]
+    for (a, b), w in info.transitions.items():
+        trans[idx[a]][idx[b]] = w
+    tagger.close()
+    attrs = pl.DataFrame(
+        {"attr": list(rows), **{f"w{i}": [v[i] for v in rows.values()] for i in range(len(labels))}},
+        schema={"attr": pl.String, **{f"w{i}": pl.Float64 for i in range(len(labels))}},
+    )
+    # per role: attribute without its role prefix -> weights (window roles hold aw attributes)
+    roles = {}
+    for k, pre in ROLES.items():
+        if k == 0:
+            sel = attrs.filter(~pl.col("attr").str.contains(r"^[-+][12]:"))
+        else:
+            sel = attrs.filter(pl.col("attr").str.starts_with(pre)).with_columns(
+                attr=pl.col("attr").str.slice(len(pre)))
+        roles[k] = sel
+    return Weights(attrs=attrs, trans=trans, labels=labels, roles=roles, const=rows)
+
+
+# ---------------------------------------------------------------------- inference
+def _role_scores(lists: pl.DataFrame, col: str, k: int, W: Weights) -> pl.DataFrame:
+    """key -> summed weights e0..e8 of the attributes in ``col`` in role ``k``."""
+    n = len(W.labels)
+    ex = lists.select("key", attr=pl.col(col)).explode("attr").join(W.roles[k], on="attr", how="inner")
+    agg = ex.group_by("key").agg([pl.col(f"w{i}").sum().alias(f"e{i}") for i in range(n)])
+    return lists.select("key").join(agg, on="key", how="left").fill_null(0.0)
+
+
+# Added to the O label's emission score before decoding: a negative value trades precision
+# for recall (the CRF is conservative on unseen names). Chosen on the dev split.
+O_BIAS = 0.0
+
+
+def emissions(t: pl.DataFrame, W: Weights, lex: pl.DataFrame, rule_col: str | None,
+              o_bias: float | None = None) -> pl.DataFrame:
+    """Per row of ``t``: s0..s8 emission scores."""
+    n = len(W.labels)
+    va = vocab_attributes(t.select("key"), lex)
+
+    def const(attr: str) -> list[float]:
+        return W.const.get(attr, [0.0] * n)
+
+    x = t.select("sid", "key")
+    own = _role_scores(va, "a0", 0, W).rename({f"e{i}": f"o{i}" for i in range(n)})
+    x = x.join(own, on="key", how="left", maintain_order="left")
+    exprs = [pl.col(f"o{i}") for i in range(n)]
+    for k in (-2, -1, 1, 2):
+        pre = ROLES[k]
+        sc = _role_scores(va, "aw", k, W).rename({f"e{i}": f"k{k}_{i}" for i in range(n)})
+        x = x.join(sc, on="key", how="left", maintain_order="left")
+        bound = const(pre + ("BOS" if k < 0 else "EOS"))
+        for i in range(n):
+            exprs[i] = exprs[i] + _shift_in_sent(f"k{k}_{i}", k).fill_null(bound[i])
+    if rule_col is not None:
+        x = x.with_columns(rt=t[rule_col])
+        for pre, k, b in (("R=", 0, None), ("-1:R=", -1, "BOS"), ("+1:R=", 1, "EOS")):
+            vals = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", b]
+            src = pl.col("rt") if k == 0 else _shift_in_sent("rt", k).fill_null(b)
+            for i in range(n):
+                table = {v: const(pre + v)[i] for v in vals if v is not None}
+                exprs[i] = exprs[i] + src.replace_strict(table, default=0.0, return_dtype=pl.Float64)
+    exprs[0] = exprs[0] + (O_BIAS if o_bias is None else o_bias)
+    return x.select([e.alias(f"s{i}") for i, e in enumerate(exprs)])
+
+
+def viterbi(t: pl.DataFrame, em: pl.DataFrame, W: Weights) -> pl.Series:
+    """Best label index per row (order of ``t``) given emissions and transitions."""
+    n = len(W.labels)
+    if t.height == 0:
+        return pl.Series("y", [], dtype=pl.Int64)
+    lens = t.group_by("sid").agg(L=pl.len()).sort(["L", "sid"], descending=[True, False])
+    lens = lens.with_columns(rank=pl.int_range(pl.len(), dtype=pl.Int64))
+    x = pl.concat([t.select("r", "sid", "pos"), em], how="horizontal").join(
+        lens.select("sid", "rank", "L"), on="sid", how="left"
+    ).sort("pos", "rank")
+    Ls = lens["L"]
+    maxlen = int(Ls.max())
+    # n_p = number of sentences with length > p
+    counts = x.group_by("pos").agg(c=pl.len()).sort("pos")["c"].to_list()
+    offs = [0]
+    for c in counts:
+        offs.append(offs[-1] + c)
+    S = x.select([f"s{i}" for i in range(n)])
+    T = W.trans
+    delta = S.slice(0, counts[0]).rename({f"s{i}": f"d{i}" for i in range(n)})
+    bps: list[pl.DataFrame] = [pl.DataFrame()]
+    finals: list[pl.Series] = []  # per step p: argmax for sentences ending at p
+    step_exprs = []
+    for y in range(n):
+        cands = [pl.col(f"d{yp}") + T[yp][y] for yp in range(n)]
+        step_exprs.append((pl.max_horizontal(cands) + pl.col(f"s{y}")).alias(f"n{y}"))
+        step_exprs.append(pl.concat_list(cands).list.arg_max().cast(pl.Int64).alias(f"b{y}"))
+    argmax_expr = pl.concat_list([pl.col(f"d{i}") for i in range(n)]).list.arg_max().cast(pl.Int64)
+    for p in range(1, maxlen + 1):
+        cp = counts[p] if p < maxlen else 0
+        # sentences ending at p-1: ranks cp .. counts[p-1]-1
+        finals.append(delta.slice(cp).select(argmax_expr.alias("y"))["y"])
+        if p == maxlen:
+            break
+        d = pl.concat([delta.head(cp), S.slice(offs[p], cp)], how="horizontal")
+        st = d.select(step_exprs)
+        bps.append(st.select([f"b{y}" for y in range(n)]))
+        delta = st.select([pl.col(f"n{y}").alias(f"d{y}") for y in range(n)])
+    # backtrack from the last position down
+    labels_at: list[pl.Series] = [None] * maxlen  # type: ignore[list-item]
+    cur = finals[maxlen - 1]
+    labels_at[maxlen - 1] = cur
+    for p in range(maxlen - 2, -1, -1):
+        bp = bps[p + 1]  # transitions into position p+1 (rows: ranks < counts[p+1])
+        prev = bp.with_columns(cur=cur).select(
+            pl.concat_list([pl.col(f"b{y}") for y in range(n)]).list.get(pl.col("cur")).alias("y")
+        )["y"]
+        cur = pl.concat([prev, finals[p]])
+        labels_at[p] = cur
+    y = pl.concat(labels_at)
+    return x.select("r").with_columns(y=y).sort("r")["y"]
+
+
+def tag_table(t: pl.DataFrame, rt: pl.Series, res: Resources, model_path: str = "") -> pl.Series:
+    """BIO label per row of a token table (``r``, ``sid``, ``key``; rows in sentence order)
+    given the rule tags ``rt``."""
+    W = load_weights(str(model_path or MODEL_PATH))
+    lex = load_lexicon(res.seeds_dir)
+    new = (pl.col("sid") != pl.col("sid").shift(1)).fill_null(True)
+    x = t.select("r", "sid", "key", pos=pl.col("r") - pl.when(new).then(pl.col("r")).forward_fill()).with_columns(rt=rt)
+    em = emissions(x, W, lex, "rt")
+    y = viterbi(x, em, W)
+    return y.replace_strict(list(range(len(W.labels))), W.labels, return_dtype=pl.String).alias("pred")
+
+
+# ------------------------------------------------------------------------- scoring
+def bio_entities(frame: pl.DataFrame, tag_col: str) -> pl.DataFrame:
+    """Entities (sid, start, end, type) from BIO tags with conlleval semantics: an entity
+    starts at ``B-X`` or at an ``I-X`` not preceded by ``B-X``/``I-X`` of the same sentence."""
+    tg = pl.col(tag_col)
+    x = frame.select("sid", "pos", tag=tg).with_columns(
+        typ=pl.col("tag").str.slice(2), bi=pl.col("tag").str.slice(0, 1),
+    ).with_columns(
+        ptyp=pl.when(pl.col("sid").shift(1) == pl.col("sid")).then(pl.col("typ").shift(1)),
+        pbi=pl.when(pl.col("sid").shift(1) == pl.col("sid")).then(pl.col("bi").shift(1)),
+    ).with_columns(
+        start=(pl.col("bi") == "B")
+        | ((pl.col("bi") == "I") & ~((pl.col("ptyp") == pl.col("typ")) & pl.col("pbi").is_in(["B", "I"])).fill_null(False)),
+        inside=pl.col("bi").is_in(["B", "I"]),
+    ).with_columns(
+        eid=pl.col("start").cum_sum()
+    )
+    ent = x.filter(pl.col("inside")).with_columns(
+        cont=pl.col("start") | ((pl.col("bi") == "I") & (pl.col("typ") == pl.col("ptyp")))
+    )
+    # an entity is the start row plus following I- rows of the same type and sentence
+    ent = ent.with_columns(ok=pl.col("start") | (
+        (pl.col("eid") == pl.col("eid").shift(1)) & (pl.col("pos") == pl.col("pos").shift(1) + 1)
+        & (pl.col("sid") == pl.col("sid").shift(1)) & (pl.col("typ") == pl.col("typ").shift(1))
+    ))
+    # rows after a break inside the same eid are not part of it (cannot happen with the rules
+    # above, kept defensive)
+    return ent.filter(pl.col("ok")).group_by("eid", maintain_order=True).agg(
+        sid=pl.col("sid").first(), start=pl.col("pos").min(), end=pl.col("pos").max(),
+        type=pl.col("typ").first(),
+    ).drop("eid")
+
+
+def score(frame: pl.DataFrame, gold: str = "tag", pred: str = "pred",
+          types: list[str] = TYPES) -> pl.DataFrame:
+    """type, tp, n_gold, n_pred, precision, recall, f1; plus a ``micro`` row over ``types``."""
+    g = bio_entities(frame, gold)
+    p = bio_entities(frame, pred)
+    tp = g.join(p, on=["sid", "start", "end", "type"], how="inner")
+    rows = []
+    for ty in types + ["micro"]:
+        sel = (lambda d: d.filter(pl.col("type").is_in(types))) if ty == "micro" else (
+            lambda d, ty=ty: d.filter(pl.col("type") == ty))
+        a, b, c = sel(tp).height, sel(g).height, sel(p).height
+        pr = a / c if c else 0.0
+        rc = a / b if b else 0.0
+        f = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
+        rows.append({"type": ty, "tp": a, "n_gold": b, "n_pred": c,
+                     "precision": pr, "recall": rc, "f1": f})
+    return pl.DataFrame(rows)
+
+
+def _unused() -> None:  # keep imports used by type checkers
+    _ = (math, re)

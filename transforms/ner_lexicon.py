@@ -1,0 +1,119 @@
+"""Corpus lexicon for NER features, learned from unlabelled news (``../shared/data/corpus``).
+
+For each clitic-stripped word stem of a deterministic sample of the ANT corpus (every
+``step``-th file in sorted path order) this computes a distributional profile as Polars
+group-bys and keeps the classes as ``key,cls`` rows (``models/ner_lexicon.csv``):
+
+* ``cx_PER`` / ``cx_LOC`` / ``cx_ORG`` (+ ``_lo``): share of the stem's occurrences that
+  the rule-based extractor (gazetteers + title / given-name / org-head context) puts inside
+  a mention of that type (>= 0.5, or 0.2-0.5 for ``_lo``), with >= 3 occurrences.  The
+  rules see contexts such as "الرئيس X", "خليفة X", "وزارة X ...", so this is a distant
+  supervision gazetteer of surnames, foreign names and organisation words.
+* ``ct_ti`` (after a title >= 15 %), ``ct_sv`` (before a speech verb >= 10 %),
+  ``ct_in`` (after في/من/إلى >= 40 %), ``ct_al`` (written with ال >= 50 %),
+  ``ct_w`` (with و >= 30 %): context shares that separate names from common words.
+* ``nl_<w>`` / ``nr_<w>``: the most frequent left / right neighbour among the 200 most
+  frequent tokens (a cheap distributional word class), stems seen >= 10 times.
+* ``fq_<b>``: log2 frequency bucket for the 30,000 most frequent stems (rare words are
+  more often names).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from transforms import ner
+from transforms.resources import load_resources
+
+PREP = ["في", "من", "الي", "علي", "عن", "ب", "ل"]
+
+
+def sample_files(corpus_dir: Path, step: int) -> list[str]:
+    files = sorted(str(p) for p in corpus_dir.rglob("*.txt") if p.name != "README.md")
+    return files[::step]
+
+
+def corpus_tokens(files: list[str]) -> pl.DataFrame:
+    from transforms import clean, read, segment
+
+    docs, _ = read.read_files([Path(f).resolve().as_uri() for f in files])
+    arts = clean.clean_documents(docs)
+    sents = segment.sentences(arts)
+    return segment.tokens(sents)
+
+
+def build(corpus_dir: Path, step: int = 4, neighbours: bool = True) -> pl.DataFrame:
+
+    res = load_resources()
+    toks = corpus_tokens(sample_files(corpus_dir, step))
+    t = ner.rule_frame(toks, res)
+    key = pl.col("key")
+    cl = key.str.extract(ner._CLITIC_RE, 1).fill_null("")
+    al = key.str.extract(ner._CLITIC_RE, 2).fill_null("")
+    rest = key.str.len_chars() - cl.str.len_chars() - al.str.len_chars()
+    stem = pl.when(rest >= 2).then(key.str.slice(cl.str.len_chars() + al.str.len_chars())).otherwise(key)
+    titles = res.titles["key"].implode()
+    svs = res.speech_verbs["key"].implode()
+    t = t.with_columns(
+        stem=stem, has_al=(al != "") & (rest >= 2), has_w=cl.str.starts_with("و") & (rest >= 2),
+        ar=key.str.contains(ner._AR),
+        prev_ti=ner._shift_in_sent("key", -1).is_in(titles).fill_null(False),
+        next_sv=ner._shift_in_sent("key", 1).is_in(svs).fill_null(False),
+        prev_in=ner._shift_in_sent("key", -1).is_in(PREP).fill_null(False),
+        typ=pl.col("rt").str.slice(2),
+    ).filter(pl.col("ar"))
+    g = t.group_by("stem").agg(
+        n=pl.len(),
+        per=(pl.col("typ") == "PER").mean(),
+        loc=(pl.col("typ") == "LOC").mean(),
+        org=(pl.col("typ") == "ORG").mean(),
+        ti=pl.col("prev_ti").mean(),
+        sv=pl.col("next_sv").mean(),
+        inn=pl.col("prev_in").mean(),
+        al=pl.col("has_al").mean(),
+        w=pl.col("has_w").mean(),
+    ).filter(pl.col("n") >= 3)
+    g = g.sort(["n", "stem"], descending=[True, False]).with_columns(
+        rank=pl.int_range(pl.len())
+    )
+    rows = []
+    for ty, c in (("PER", "per"), ("LOC", "loc"), ("ORG", "org")):
+        rows.append(g.filter(pl.col(c) >= 0.5).select(key="stem", cls=pl.lit(f"cx_{ty}")))
+        rows.append(g.filter(pl.col(c).is_between(0.2, 0.5, closed="left"))
+                    .select(key="stem", cls=pl.lit(f"cx_{ty}_lo")))
+    for c, thr, name in (("ti", 0.15, "ct_ti"), ("sv", 0.10, "ct_sv"), ("inn", 0.4, "ct_in"),
+                         ("al", 0.5, "ct_al"), ("w", 0.3, "ct_w")):
+        rows.append(g.filter((pl.col(c) >= thr) & (pl.col("n") >= 5)).select(key="stem", cls=pl.lit(name)))
+    rows.append(g.filter(pl.col("rank") < 30000).select(
+        key="stem", cls=pl.lit("fq_") + pl.col("n").log(2).floor().cast(pl.Int64).clip(0, 14).cast(pl.String)
+    ))
+    if neighbours:
+        rows += _neighbour_classes(t, g.filter(pl.col("n") >= 10)["stem"])
+    return pl.concat(rows).unique(maintain_order=True).sort("key", "cls")
+
+
+def _neighbour_classes(t: pl.DataFrame, stems: pl.Series, top: int = 200) -> list[pl.DataFrame]:
+    """A cheap word class: the stem's most frequent left and right neighbour among the
+    ``top`` most frequent tokens (``nl_<w>``, ``nr_<w>``), for stems seen >= 10 times."""
+    freq = t.group_by("key").agg(c=pl.len()).sort(["c", "key"], descending=[True, False]).head(top)["key"]
+    out = []
+    for k, name in ((-1, "nl_"), (1, "nr_")):
+        nb = t.select("stem", nb=ner._shift_in_sent("key", k).fill_null("#")).filter(
+            pl.col("stem").is_in(stems.implode()) & (pl.col("nb").is_in(freq.implode()) | (pl.col("nb") == "#"))
+        )
+        best = nb.group_by("stem", "nb").agg(c=pl.len()).sort(
+            ["stem", "c", "nb"], descending=[False, True, False]
+        ).unique("stem", keep="first", maintain_order=True)
+        out.append(best.select(key="stem", cls=pl.lit(name) + pl.col("nb")))
+    return out
+
+
+def write(df: pl.DataFrame, path: Path, note: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"# {note}\n")
+        f.write("key,cls\n")
+        for k, c in df.iter_rows():
+            f.write(f"{k},{c}\n")
