@@ -19,7 +19,8 @@ quote matches a gold quote when the token Dice of their word sets is >= 0.5, one
 quote of kind K counts as found when any predicted quote matches it; per-kind precision
 uses the predicted kind), with the agreement of kinds on matched pairs.  The speaker of a
 matched pair is correct when the normalised names agree: the predicted name is the
-canonical name of ``speaker_entity_id`` when it is linked, else ``speaker_text``; names
+canonical name of ``speaker_entity_id`` when it is linked (or ``speaker_text`` when that is
+a fuller form of it), else ``speaker_text``; names
 agree when equal after normalisation (diacritics, alef/ya/ta marbuta folding, leading
 و/ف), or when one is a word-subsequence of the other and the shorter has >= 2 words.
 """
@@ -98,6 +99,16 @@ def names_agree(gold: str | None, pred: str | None) -> bool:
     return any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
 
 
+def _pred_name(canonical: str | None, speaker_text: str | None) -> str | None:
+    """The predicted speaker's name: the linked entity's canonical name, unless the speaker
+    text is a fuller form of it (canonical "راخوي", text "ماريانو راخوي")."""
+    if canonical and speaker_text:
+        c, t = normalize_name(canonical).split(), normalize_name(speaker_text).split()
+        if len(t) > len(c) and any(t[i : i + len(c)] == c for i in range(len(t) - len(c) + 1)):
+            return speaker_text
+    return canonical or speaker_text
+
+
 def _words(text: str, start: int, end: int, bounds: list[tuple[int, int]]) -> set[int]:
     return {i for i, (s, e) in enumerate(bounds) if s < end and e > start}
 
@@ -152,7 +163,7 @@ def evaluate(gold: list[dict], root: Path | None = None) -> dict:
         preds = q.filter(pl.col("article_id") == art["article_id"]).sort("start_char")
         pq = [
             {"start": r["start_char"], "end": r["end_char"], "kind": r["kind"],
-             "speaker": names.get(r["speaker_entity_id"]) or r["speaker_text"], "text": r["text"],
+             "speaker": _pred_name(names.get(r["speaker_entity_id"]), r["speaker_text"]), "text": r["text"],
              "speaker_type": r.get("speaker_type")}
             for r in preds.iter_rows(named=True)
         ]

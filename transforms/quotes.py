@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.quote_tokens import QuoteLexicon, load_lexicon, match_key, prv, span_text, token_table
+from transforms.quote_tokens import QuoteLexicon, _is_grouped, load_lexicon, match_key, prv, span_text, token_table
 
 __all__ = ["quotes", "QUOTE_SCHEMA"]
 
@@ -279,60 +279,79 @@ def _resolve_short_names(out: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFr
     )
 
 
-def _expand_surnames(out: pl.DataFrame, tokens: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+def _article_tokens(tokens: pl.DataFrame) -> pl.DataFrame:
+    """All tokens in article order with a global row number ``g`` (row g-1 is the previous
+    token of the article when the same article_id)."""
+    base = tokens.select(
+        "article_id", pl.col("sentence_index").cast(pl.Int64), pl.col("token_index").cast(pl.Int64),
+        pl.col("start_char").cast(pl.Int64), pl.col("end_char").cast(pl.Int64), "token", "norm",
+    )
+    if not _is_grouped(base):
+        base = base.sort("article_id", "token_index")
+    return base.with_row_index("g").with_columns(pl.col("g").cast(pl.Int64))
+
+
+def _window(at: pl.DataFrame, centers: pl.Series, before: int, after: int, res: QuoteLexicon) -> pl.DataFrame:
+    """The token rows around ``centers`` (global rows), once each, in order, with ``k``
+    (matching key) and ``namey`` (a word that can be part of a personal name)."""
+    n = at.height
+    rows = pl.DataFrame({"c": centers.cast(pl.Int64)}).select(
+        g=pl.int_ranges((pl.col("c") - before).clip(lower_bound=0), (pl.col("c") + after + 1).clip(upper_bound=n))
+    ).explode("g").drop_nulls().unique().sort("g")["g"]
+    heads = pl.Series(res.speaker_heads("person") + res.speaker_heads("organization") + res.name_heads,
+                      dtype=pl.String).implode()
+    stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
+    return at[rows].with_columns(k=match_key(pl.col("norm").fill_null(pl.col("token")))).with_columns(
+        namey=pl.col("k").str.contains(r"^[\x{0621}-\x{064A}]{2,}$") & ~pl.col("k").is_in(stop)
+        & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(_NOT_NAME_RE),
+    )
+
+
+def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """A one-word speaker with no entity (a surname the entity stage did not know: "وقال
     راخوي") takes the fullest form of that name written in the article: the occurrence of the
     word preceded by one or two bare name-like words ("ماريانو راخوي", "رجب طيب أردوغان");
-    speaker_text and its offsets then point at that occurrence."""
-    one = out.with_row_index("_row").filter(
-        pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()
-        & ~pl.col("speaker_text").str.contains(r"\s")
-    ).with_columns(w=_words_key(pl.col("speaker_text")))
-    if one.height == 0:
-        return out
+    speaker_text and its offsets then point at that occurrence (a linked one-word entity
+    keeps its speaker_entity_id)."""
     heads = pl.Series(res.speaker_heads("person") + res.speaker_heads("organization") + res.name_heads,
                       dtype=pl.String).implode()
-    one = one.filter(~pl.col("w").is_in(heads) & ~pl.col("w").str.starts_with("ال"))
+    one = out.with_row_index("_row").filter(
+        pl.col("speaker_text").is_not_null() & ~pl.col("speaker_text").str.contains(r"\s")
+    ).with_columns(w=_words_key(pl.col("speaker_text"))).filter(
+        ~pl.col("w").is_in(heads) & ~pl.col("w").str.starts_with("ال")
+    )
     if one.height == 0:
         return out
-    tk = tokens.join(one.select("article_id").unique(), on="article_id", how="semi").select(
-        "article_id", pl.col("sentence_index").cast(pl.Int64), pl.col("token_index").cast(pl.Int64),
-        pl.col("start_char").cast(pl.Int64), pl.col("end_char").cast(pl.Int64), "token",
-        k=match_key(pl.col("norm").fill_null(pl.col("token"))),
+    occ = at.filter(pl.col("norm").is_in(one["w"].unique().implode())).join(
+        one.select("article_id", "w").unique(), left_on=["article_id", "norm"], right_on=["article_id", "w"], how="semi"
     )
-    stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
-    tk = tk.with_columns(
-        namey=pl.col("k").str.contains(r"^[\x{0621}-\x{064A}]{2,}$") & ~pl.col("k").is_in(stop)
-        & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(_NOT_NAME_RE)
-    )
-    occ = tk.join(one.select("article_id", "w").unique(), left_on=["article_id", "k"],
-                  right_on=["article_id", "w"], how="semi")
     if occ.height == 0:
         return out
-    prev = tk.select("article_id", "sentence_index", "namey", "start_char", token_index=pl.col("token_index") + 1)
-    prev2 = tk.select("article_id", "sentence_index", "namey", "start_char", token_index=pl.col("token_index") + 2)
-    occ = occ.join(prev, on=["article_id", "sentence_index", "token_index"], how="left", suffix="_1").join(
-        prev2, on=["article_id", "sentence_index", "token_index"], how="left", suffix="_2"
-    ).with_columns(
-        n_prev=pl.when(pl.col("namey_1").fill_null(False) & pl.col("namey_2").fill_null(False)).then(2)
-        .when(pl.col("namey_1").fill_null(False)).then(1).otherwise(0)
+    win = _window(at, occ["g"], 2, 0, res).select("g", "article_id", "sentence_index", "namey", "start_char")
+    p1 = win.with_columns(g=pl.col("g") + 1)
+    p2 = win.with_columns(g=pl.col("g") + 2)
+    occ = occ.select("g", "article_id", "sentence_index", "end_char", w="norm").join(
+        p1, on=["g", "article_id", "sentence_index"], how="left", suffix="_1"
+    ).join(p2, on=["g", "article_id", "sentence_index"], how="left", suffix="_2").with_columns(
+        n_prev=pl.when(pl.col("namey").fill_null(False) & pl.col("namey_2").fill_null(False)).then(2)
+        .when(pl.col("namey").fill_null(False)).then(1).otherwise(0)
     ).filter(pl.col("n_prev") > 0).with_columns(
-        f_s=pl.when(pl.col("n_prev") == 2).then("start_char_2").otherwise("start_char_1"),
-        f_e=pl.col("end_char"),
-    ).sort(["article_id", "k", "n_prev", "start_char"], descending=[False, False, True, False]).unique(
-        ["article_id", "k"], keep="first"
-    ).select("article_id", w="k", f_s="f_s", f_e="f_e")
+        f_s=pl.when(pl.col("n_prev") == 2).then("start_char_2").otherwise("start_char"),
+        f_first=pl.col("g") - pl.col("n_prev"),
+    ).sort(["article_id", "w", "n_prev", "g"], descending=[False, False, True, False]).unique(
+        ["article_id", "w"], keep="first"
+    )
     if occ.height == 0:
         return out
-    hit = one.join(occ, on=["article_id", "w"], how="inner").select("_row", "f_s", "f_e")
+    occ = occ.with_columns(
+        f_text=pl.concat_str(
+            [pl.when(pl.col("n_prev") == 2).then(at["token"].gather(occ["g"] - 2)),
+             at["token"].gather(occ["g"] - 1), at["token"].gather(occ["g"])],
+            separator=" ", ignore_nulls=True,
+        )
+    ).select("article_id", "w", "f_s", f_e="end_char", f_text="f_text")
+    hit = one.join(occ, on=["article_id", "w"], how="inner").select("_row", "f_s", "f_e", "f_text")
     x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
-    # the full name's text, from the tokens (exact: cleaned text has single spaces)
-    names = tk.join(hit.join(one.select("_row", "article_id"), on="_row"), on="article_id").filter(
-        (pl.col("start_char") >= pl.col("f_s")) & (pl.col("end_char") <= pl.col("f_e"))
-    ).sort("_row", "start_char").group_by("_row", maintain_order=True).agg(
-        f_text=pl.col("token").str.join(" ")
-    )
-    x = x.join(names, on="_row", how="left", maintain_order="left")
     ok = pl.col("f_text").is_not_null() & ((pl.col("f_e") - pl.col("f_s")) == pl.col("f_text").str.len_chars())
     return x.with_columns(
         speaker_text=pl.when(ok).then("f_text").otherwise("speaker_text"),
@@ -341,34 +360,12 @@ def _expand_surnames(out: pl.DataFrame, tokens: pl.DataFrame, res: QuoteLexicon)
     ).drop("_row", "f_s", "f_e", "f_text")
 
 
-def _name_runs(tk: pl.DataFrame) -> pl.DataFrame:
-    """Runs of 2-3 name-like tokens (article_id, sentence_index, n_first, n_last: token
-    indices) bounded by a comma on the left or on the right."""
-    tk = tk.sort("article_id", "token_index").with_columns(
-        run=(pl.col("namey") != pl.col("namey").shift(1)).fill_null(True).cum_sum()
-        + (pl.col("sentence_index") != pl.col("sentence_index").shift(1)).fill_null(True).cum_sum() * 0
-    )
-    runs = tk.filter(pl.col("namey")).group_by("run").agg(
-        pl.col("article_id").first(), pl.col("sentence_index").first(),
-        n_first=pl.col("token_index").min(), n_last=pl.col("token_index").max(),
-        n_s=pl.col("start_char").min(), n_e=pl.col("end_char").max(),
-        n_text=pl.col("token").str.join(" "),
-        n_sents=pl.col("sentence_index").n_unique(),
-    ).filter((pl.col("n_last") - pl.col("n_first")).is_between(1, 2) & (pl.col("n_sents") == 1))
-    commas = tk.filter(pl.col("token").is_in(["،", ","])).select("article_id", c="token_index")
-    left = runs.join(commas.with_columns(n_first=pl.col("c") + 1), on=["article_id", "n_first"], how="left")
-    right = left.join(commas.with_columns(n_last=pl.col("c") - 1), on=["article_id", "n_last"], how="left", suffix="_r")
-    return right.rename({"c": "c_left", "c_r": "c_right"}).filter(
-        pl.col("c_left").is_not_null() | pl.col("c_right").is_not_null()
-    )
-
-
-def _role_to_name(out: pl.DataFrame, tokens: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+def _role_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """A speaker that is only a role (رئيس الحكومة، رئيسة وزراء كندية سابقة) takes the name
     the article gives that role in an apposition: "رئيس الحكومة الإسبانية، ماريانو راخوي،"
-    (name after the role) or "كيم كامبل، رئيسة وزراء كندا السابقة" (name before it); the
-    nearest such apposition before the quote, else the first after.  The role goes to
-    speaker_role."""
+    (name after the role, within 6 words) or "كيم كامبل، رئيسة وزراء كندا السابقة" (name
+    right before it); the nearest such apposition before the quote, else the first after.
+    The role goes to speaker_role."""
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
     cand = out.with_row_index("_row").filter(
         pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()
@@ -377,27 +374,35 @@ def _role_to_name(out: pl.DataFrame, tokens: pl.DataFrame, res: QuoteLexicon) ->
     cand = cand.filter(pl.col("h").is_in(person_heads))
     if cand.height == 0:
         return out
-    heads = pl.Series(res.speaker_heads("person") + res.speaker_heads("organization") + res.name_heads,
-                      dtype=pl.String).implode()
-    stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
-    tk = tokens.join(cand.select("article_id").unique(), on="article_id", how="semi").select(
-        "article_id", pl.col("sentence_index").cast(pl.Int64), pl.col("token_index").cast(pl.Int64),
-        pl.col("start_char").cast(pl.Int64), pl.col("end_char").cast(pl.Int64), "token",
-        k=match_key(pl.col("norm").fill_null(pl.col("token"))),
-    ).with_columns(
-        namey=pl.col("k").str.contains(r"^[\x{0621}-\x{064A}]{2,}$") & ~pl.col("k").is_in(stop)
-        & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(_NOT_NAME_RE),
-        h=pl.col("k").str.replace(r"^[وف]?(?:ال)?", ""),
-    )
-    runs = _name_runs(tk)
-    if runs.height == 0:
+    hs = cand["h"].unique().to_list()
+    forms = [p + h for h in hs for p in ("", "ال", "وال", "فال", "و", "ف", "بال", "لل")]
+    occ = at.filter(pl.col("norm").is_in(forms)).with_columns(
+        h=pl.col("norm").str.replace(r"^(?:وال|فال|بال|ال|لل|و|ف)", "")
+    ).filter(pl.col("h").is_in(hs)).join(cand.select("article_id", "h").unique(), on=["article_id", "h"], how="semi")
+    if occ.height == 0:
         return out
-    occ = tk.join(cand.select("article_id", "h").unique(), on=["article_id", "h"], how="semi").select(
-        "article_id", "sentence_index", "h", p="token_index", p_s="start_char"
+    win = _window(at, occ["g"], 5, 9, res)
+    win = win.with_columns(
+        run=((pl.col("namey") != pl.col("namey").shift(1)) | (pl.col("g") != pl.col("g").shift(1) + 1)
+             | (pl.col("sentence_index") != pl.col("sentence_index").shift(1))
+             | (pl.col("article_id") != pl.col("article_id").shift(1))).fill_null(True).cum_sum()
     )
-    pairs = occ.join(runs, on=["article_id", "sentence_index"], how="inner").filter(
-        ((pl.col("c_left") - pl.col("p")).is_between(1, 6))  # role ، name
-        | (pl.col("c_right") == pl.col("p") - 1)  # name ، role
+    runs = win.filter(pl.col("namey")).group_by("run").agg(
+        pl.col("article_id").first(), pl.col("sentence_index").first(),
+        n_first=pl.col("g").min(), n_last=pl.col("g").max(),
+        n_s=pl.col("start_char").min(), n_e=pl.col("end_char").max(),
+        n_text=pl.col("token").str.join(" "),
+    ).filter((pl.col("n_last") - pl.col("n_first")).is_between(1, 2))
+    commas = win.filter(pl.col("token").is_in(["،", ","]))["g"].implode()
+    runs = runs.with_columns(
+        c_left=pl.when((pl.col("n_first") - 1).is_in(commas)).then(pl.col("n_first") - 1),
+        c_right=pl.when((pl.col("n_last") + 1).is_in(commas)).then(pl.col("n_last") + 1),
+    ).filter(pl.col("c_left").is_not_null() | pl.col("c_right").is_not_null())
+    pairs = occ.select("article_id", "sentence_index", "h", p="g", p_s="start_char").join(
+        runs, on=["article_id", "sentence_index"], how="inner"
+    ).filter(
+        ((pl.col("c_left") - pl.col("p")).is_between(1, 6) & pl.col("c_right").is_not_null())  # role، name،
+        | (pl.col("c_right") == pl.col("p") - 1)  # name، role
     )
     if pairs.height == 0:
         return out
@@ -1060,7 +1065,8 @@ def quotes(
         sentence_index="sentence_index",
     )
     out = _resolve_short_names(out, mentions)
-    out = _expand_surnames(out, all_tokens, res)
-    out = _role_to_name(out, all_tokens, res)
+    at = _article_tokens(all_tokens)
+    out = _expand_surnames(out, at, res)
+    out = _role_to_name(out, at, res)
     out = _speaker_type(out, mentions, res)
     return out.select(list(QUOTE_SCHEMA)).cast(QUOTE_SCHEMA)  # type: ignore[arg-type]  # type: ignore[arg-type]
