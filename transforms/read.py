@@ -70,7 +70,7 @@ from typing import Any, Iterable, Iterator
 
 import polars as pl
 
-from transforms.read_decode import DecodeError, decode
+from transforms.read_decode import DecodeError, decode_with_notes
 from transforms.read_formats import (
     DOC_ANYWHERE,
     DOC_START,
@@ -360,7 +360,7 @@ def _read(uri: str, name: str, data: bytes, depth: int) -> tuple[list[dict], dic
     if ext in UNSUPPORTED_EXTENSIONS:
         return [], _file_row(uri, data, "unsupported", None, 0, f"unsupported file type ({ext})")
     try:
-        text, enc = decode(data)
+        text, enc, notes = decode_with_notes(data)
     except DecodeError as e:
         return [], _file_row(uri, data, ext_fmt, None, 0, str(e))
     if not text.strip():
@@ -394,7 +394,8 @@ def _read(uri: str, name: str, data: bytes, depth: int) -> tuple[list[dict], dic
         fmt,
         enc,
         len(parsed.docs),
-        _summarise(parsed.unit, parsed.rejected, parsed.total) if parsed.rejected else None,
+        "; ".join(notes + ([_summarise(parsed.unit, parsed.rejected, parsed.total)] if parsed.rejected else []))
+        or None,
     )
 
 

@@ -32,8 +32,12 @@ Decision order (first match wins), implemented by :func:`decode`:
 
    charset-normalizer is not used: it is slow per file and unreliable on short Arabic.
 
+6. **damaged UTF-8** (before the legacy heuristic): cut inside its last character, or a few
+   invalid bytes among many valid multi-byte characters -> ``utf-8``, bad bytes dropped, noted.
+
 After decoding, text with more than 5 % control characters (C0 except TAB/LF/CR/FF/VT, DEL,
-C1) or containing NUL is rejected as binary.  Files starting with a known binary magic
+C1), or with more NULs than max(8, 1 % of its characters), is rejected as binary; fewer NULs
+are removed and noted.  Files starting with a known binary magic
 number (PNG, JPEG, GIF, PDF, ...) are rejected before any decoding.
 """
 
@@ -42,7 +46,7 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["DecodeError", "binary_magic", "declared_charset", "decode"]
+__all__ = ["DecodeError", "binary_magic", "declared_charset", "decode", "decode_with_notes"]
 
 
 class DecodeError(ValueError):
@@ -170,22 +174,60 @@ def _legacy(data: bytes) -> tuple[str, str]:
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
-def _check_text(text: str) -> None:
+def _check_text(text: str, notes: list[str]) -> str:
+    """Reject binary-looking text; strip a few stray NULs (noting how many) from real text."""
     if _CONTROL.search(text) is None:
-        return
-    if "\x00" in text:
+        return text
+    nuls = text.count("\x00")
+    if nuls > max(8, 0.01 * len(text)):
         raise DecodeError("binary content (NUL bytes)")
-    n = len(_CONTROL.findall(text))
+    n = len(_CONTROL.findall(text)) - nuls
     if n > 0.05 * len(text):
         raise DecodeError(f"binary content ({100 * n // len(text)}% control characters)")
+    if nuls:
+        notes.append(f"{nuls} NUL character{'s' if nuls > 1 else ''} removed")
+        text = text.replace("\x00", "")
+    return text
+
+
+def _damaged_utf8(data: bytes, notes: list[str]) -> str | None:
+    """UTF-8 with a few bad bytes (a file cut in the middle of a character, a stray byte):
+    keep the text, drop the bad bytes, say so. None when the bytes do not look like UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.reason == "unexpected end of data" and e.start >= len(data) - 3:
+            try:
+                text = data[: e.start].decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            if text is not None:
+                notes.append("incomplete UTF-8 character at the end dropped")
+                return text
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd")
+    multibyte = sum(1 for ch in replaced if ord(ch) > 0x7F) - bad
+    if multibyte >= 20 and bad <= max(3, 0.02 * multibyte):
+        notes.append(f"{bad} invalid UTF-8 sequence{'s' if bad > 1 else ''} dropped")
+        return data.decode("utf-8", errors="ignore")
+    return None
 
 
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Decode ``data`` -> (text, encoding name).  Raises DecodeError with a reason.
+    """Decode ``data`` -> (text, encoding name).  Raises DecodeError with a reason."""
+    text, enc, _ = decode_with_notes(data, declared)
+    return text, enc
+
+
+def decode_with_notes(data: bytes, declared: str | None = None) -> tuple[str, str, list[str]]:
+    """Decode ``data`` -> (text, encoding name, notes on repairs made).  Raises DecodeError.
 
     ``declared`` overrides the charset declared in the document itself (by default
     :func:`declared_charset` is consulted, only for bytes that are not strict UTF-8).
+    Repairs (each noted): a few stray NULs removed; UTF-8 cut inside its last character, or
+    with a few invalid bytes (at most 3, or 2 % of its non-ASCII characters), keeps its text.
     """
+    notes: list[str] = []
     magic = binary_magic(data)
     if magic:
         raise DecodeError(f"binary content ({magic})")
@@ -195,23 +237,20 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 text = data.decode(enc)
             except UnicodeDecodeError as e:
                 raise DecodeError(f"undecodable {enc} after its BOM: {e.reason} at byte {e.start}") from None
-            _check_text(text)
-            return text, enc
+            return _check_text(text, notes), enc, notes
     utf16 = _sniff_utf16(data)
     if utf16:
         try:
-            text = data.decode(utf16)
-            _check_text(text)
-            return text, utf16
+            text = _check_text(data.decode(utf16), notes)
+            return text, utf16, notes
         except (UnicodeDecodeError, DecodeError):
-            pass
+            notes.clear()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     else:
-        _check_text(text)
-        return text, "utf-8"
+        return _check_text(text, notes), "utf-8", notes
     if declared is None:
         declared = declared_charset(data)
     if declared and not declared.startswith(("utf-8", "utf-16", "utf-32")):
@@ -220,8 +259,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError):
             pass
         else:
-            _check_text(text)
-            return text, declared
+            return _check_text(text, notes), declared, notes
+    repaired = _damaged_utf8(data, notes)
+    if repaired is not None:
+        return _check_text(repaired, notes), "utf-8", notes
     text, enc = _legacy(data)
-    _check_text(text)
-    return text, enc
+    return _check_text(text, notes), enc, notes
