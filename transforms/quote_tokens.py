@@ -11,6 +11,8 @@ Lexicons (``seeds/``):
                                                      name_head: عملية، حملة ... "..." is a name)
   quote_marks.csv           open,close,note         (open == close: alternating mark)
   quote_speaker_heads.csv   form,type               (head word -> person | organization)
+  given_names.csv           name,...                (read only: a one-word speaker that is a
+                                                     given name expands forward: فيكتوريا -> فيكتوريا سكريبال)
   stopwords.csv             word,kind               (read only: block, source_noun,
                                                      clause_break and function-word kinds)
 """
@@ -58,6 +60,7 @@ class QuoteLexicon:
     alt_marks: list[str]  # same character opens and closes (", ″)
     heads: pl.DataFrame  # key, type (person | organization): head words of speaker phrases
     name_heads: list[str]  # keys of words after which a quotation is a name (عملية "...")
+    given_names: list[str]  # keys of given names (seeds/given_names.csv, read only)
 
     def speaker_heads(self, type_: str) -> list[str]:
         return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
@@ -93,6 +96,9 @@ def _load(seeds_dir: str) -> QuoteLexicon:
     else:  # pragma: no cover - older seeds folders
         qm = pl.DataFrame({"open": ["«", "“", "„", '"', "″"], "close": ["»", "”", "”", '"', "″"]})
     heads = _keyed(_read(d / "quote_speaker_heads.csv"), "form").select("key", "type")
+    given = []
+    if (d / "given_names.csv").exists():
+        given = _keyed(_read(d / "given_names.csv"), "name")["key"].unique().to_list()
     pairs = list(zip(qm["open"].to_list(), qm["close"].to_list()))
     alt = sorted({o for o, c in pairs if o == c})
     return QuoteLexicon(
@@ -103,6 +109,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         alt_marks=alt,
         heads=heads,
         name_heads=name_heads,
+        given_names=given,
     )
 
 

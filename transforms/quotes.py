@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.quote_tokens import QuoteLexicon, _is_grouped, load_lexicon, match_key, prv, span_text, token_table
+from transforms.quote_tokens import FUNCTION_KINDS, QuoteLexicon, _is_grouped, load_lexicon, match_key, prv, span_text, token_table
 
 __all__ = ["quotes", "QUOTE_SCHEMA"]
 
@@ -318,7 +318,8 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> 
     one = out.with_row_index("_row").filter(
         pl.col("speaker_text").is_not_null() & ~pl.col("speaker_text").str.contains(r"\s")
     ).with_columns(w=_words_key(pl.col("speaker_text"))).filter(
-        ~pl.col("w").is_in(heads) & ~pl.col("w").str.starts_with("ال")
+        ~pl.col("w").is_in(heads)
+        & ~pl.col("w").is_in(pl.Series(res.stop_keys(*FUNCTION_KINDS, "verb", "time"), dtype=pl.String).implode())
     )
     if one.height == 0:
         return out
@@ -327,21 +328,57 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> 
     )
     if occ.height == 0:
         return out
-    win = _window(at, occ["g"], 2, 0, res).select("g", "article_id", "sentence_index", "namey", "start_char")
+    # a given name expands forward (فيكتوريا -> فيكتوريا سكريبال), a surname backward
+    given = pl.Series(res.given_names, dtype=pl.String).implode()
+    occ = occ.with_columns(fwd=pl.col("norm").is_in(given))
+    win = _window(at, occ["g"], 2, 2, res).select("g", "article_id", "sentence_index", "namey", "start_char", "end_char")
     p1 = win.with_columns(g=pl.col("g") + 1)
     p2 = win.with_columns(g=pl.col("g") + 2)
-    occ = occ.select("g", "article_id", "sentence_index", "end_char", w="norm").join(
+    f1 = win.with_columns(g=pl.col("g") - 1)
+    f2 = win.with_columns(g=pl.col("g") - 2)
+    fw = occ.filter(pl.col("fwd")).select("g", "article_id", "sentence_index", "start_char", w="norm").join(
+        f1, on=["g", "article_id", "sentence_index"], how="left", suffix="_1"
+    ).join(f2, on=["g", "article_id", "sentence_index"], how="left", suffix="_2").with_columns(
+        n_next=pl.when(pl.col("namey").fill_null(False) & pl.col("namey_2").fill_null(False)).then(2)
+        .when(pl.col("namey").fill_null(False)).then(1).otherwise(0)
+    ).filter(pl.col("n_next") > 0)
+    if fw.height:
+        fw = fw.with_columns(
+            f_e=pl.when(pl.col("n_next") == 2).then("end_char_2").otherwise("end_char"),
+            f_text=pl.concat_str(
+                [at["token"].gather(fw["g"]), at["token"].gather(fw["g"] + 1),
+                 pl.when(pl.col("n_next") == 2).then(at["token"].gather((fw["g"] + 2).clip(upper_bound=at.height - 1)))],
+                separator=" ", ignore_nulls=True,
+            ),
+        ).sort(["article_id", "w", "n_next", "g"], descending=[False, False, True, False]).unique(
+            ["article_id", "w"], keep="first"
+        ).select("article_id", "w", f_s="start_char", f_e="f_e", f_text="f_text")
+    occ = occ.filter(~pl.col("fwd")).drop("fwd")
+    prev_given = at["norm"].gather((occ["g"] - 1).clip(lower_bound=0)).is_in(given)
+    occ = occ.select("g", "article_id", "sentence_index", "end_char", w="norm").with_columns(
+        prev_given=prev_given
+    ).join(
         p1, on=["g", "article_id", "sentence_index"], how="left", suffix="_1"
     ).join(p2, on=["g", "article_id", "sentence_index"], how="left", suffix="_2").with_columns(
-        n_prev=pl.when(pl.col("namey").fill_null(False) & pl.col("namey_2").fill_null(False)).then(2)
+        # a given name starts the name: "عسير محمد السيد" -> "محمد السيد"
+        n_prev=pl.when(pl.col("namey").fill_null(False) & pl.col("namey_2").fill_null(False)
+                       & ~pl.col("prev_given")).then(2)
         .when(pl.col("namey").fill_null(False)).then(1).otherwise(0)
-    ).filter(pl.col("n_prev") > 0).with_columns(
+    ).filter(pl.col("n_prev") > 0)
+    # a run that opens its sentence is a verb more often than a name ("تحدثت فيكتوريا")
+    first = (occ["g"] - occ["n_prev"]).clip(lower_bound=0)
+    before = (first - 1).clip(lower_bound=0)
+    opens = (
+        (first == 0) | (at["sentence_index"].gather(before) != at["sentence_index"].gather(first))
+        | (at["article_id"].gather(before) != at["article_id"].gather(first))
+    )
+    occ = occ.filter(~opens).with_columns(
         f_s=pl.when(pl.col("n_prev") == 2).then("start_char_2").otherwise("start_char"),
         f_first=pl.col("g") - pl.col("n_prev"),
     ).sort(["article_id", "w", "n_prev", "g"], descending=[False, False, True, False]).unique(
         ["article_id", "w"], keep="first"
     )
-    if occ.height == 0:
+    if occ.height == 0 and fw.height == 0:
         return out
     occ = occ.with_columns(
         f_text=pl.concat_str(
@@ -350,10 +387,13 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> 
             separator=" ", ignore_nulls=True,
         )
     ).select("article_id", "w", "f_s", f_e="end_char", f_text="f_text")
+    if fw.height:
+        occ = pl.concat([occ, fw], how="vertical_relaxed")
     hit = one.join(occ, on=["article_id", "w"], how="inner").select("_row", "f_s", "f_e", "f_text")
     x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
     ok = pl.col("f_text").is_not_null() & ((pl.col("f_e") - pl.col("f_s")) == pl.col("f_text").str.len_chars())
     return x.with_columns(
+        _person=pl.col("_person") | ok,
         speaker_text=pl.when(ok).then("f_text").otherwise("speaker_text"),
         speaker_start_char=pl.when(ok).then("f_s").otherwise("speaker_start_char"),
         speaker_end_char=pl.when(ok).then("f_e").otherwise("speaker_end_char"),
@@ -415,6 +455,7 @@ def _role_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.
     ok = pl.col("n_text").is_not_null() & ((pl.col("n_e") - pl.col("n_s")) == pl.col("n_text").str.len_chars())
     return x.with_columns(
         speaker_role=pl.when(ok).then("speaker_text").otherwise("speaker_role"),
+        _person=pl.col("_person") | ok,
         speaker_text=pl.when(ok).then("n_text").otherwise("speaker_text"),
         speaker_start_char=pl.when(ok).then("n_s").otherwise("speaker_start_char"),
         speaker_end_char=pl.when(ok).then("n_e").otherwise("speaker_end_char"),
@@ -435,7 +476,7 @@ def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) 
     words = _words_key(pl.col("speaker_text")).str.split(" ")
     return out.with_columns(
         speaker_type=pl.when(pl.col("speaker_text").is_null()).then(None)
-        .when(pl.col("e_type") == "PER").then(pl.lit("person"))
+        .when((pl.col("e_type") == "PER") | pl.col("_person")).then(pl.lit("person"))
         .when(pl.col("e_type").is_in(["ORG", "LOC"])).then(pl.lit("organization"))
         .when(head.is_in(org_heads)).then(pl.lit("organization"))
         .when(head.is_in(person_heads)).then(pl.lit("person"))
@@ -450,7 +491,7 @@ def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) 
             & (words.list.len() <= 3)
         ).then(pl.lit("person"))
         .otherwise(pl.lit("unnamed"))
-    ).drop("e_type")
+    ).drop("e_type", "_person")
 
 
 # ------------------------------------------------------------------------------ public
@@ -823,10 +864,23 @@ def quotes(
     na = pl.select(pl.when(is_comma.gather(a0)).then(a0 + 1).otherwise(a0)).to_series()
     b0 = (target.fill_null(0) - 1).clip(lower_bound=0)
     nb_ = pl.select(pl.when(is_comma.gather(b0)).then(b0 - 1).otherwise(b0)).to_series()
+    named_all = (  # every word up to the complement is a name word
+        ((nb_ - na) >= 1) & ((nb_ - na) <= 3) & (P_notname.between(na - 1, nb_ + 1) == 0)
+    ).fill_null(False)
+    # else the first 2-3 name words after the role ("وقالت البارونة فرانسيس ديسوزا رئيسة
+    # مجلس اللوردات، إن"): a run of name words, then anything
+    nn = not_name.gather(na.clip(upper_bound=n - 1))
+    nn1 = not_name.gather((na + 1).clip(upper_bound=n - 1))
+    nn2 = not_name.gather((na + 2).clip(upper_bound=n - 1))
+    run_end = pl.select(
+        pl.when(~nn & ~nn1 & ~nn2 & ((na + 2) < target).fill_null(False)).then(na + 2)
+        .when(~nn & ~nn1 & ((na + 1) < target).fill_null(False)).then(na + 1)
+    ).to_series()
+    nb_ = pl.select(pl.when(named_all).then(nb_).otherwise(run_end)).to_series()
     named = (
         gen_ok & (gen_end > er) & head_key.is_in(person_heads)
-        & ((nb_ - na) >= 1) & ((nb_ - na) <= 3)
-        & (P_notname.between(na - 1, nb_ + 1) == 0)
+        & (named_all | ~run_end.is_null())
+        & (sid.gather(nb_.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
     ).fill_null(False)
     ev = ev.with_columns(
         gen_s=pl.when(named).then(na).when(gen_ok & (gen_end > er)).then(er + 1),
@@ -1066,6 +1120,7 @@ def quotes(
     )
     out = _resolve_short_names(out, mentions)
     at = _article_tokens(all_tokens)
+    out = out.with_columns(_person=pl.lit(False))
     out = _expand_surnames(out, at, res)
     out = _role_to_name(out, at, res)
     out = _speaker_type(out, mentions, res)
