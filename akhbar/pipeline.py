@@ -7,6 +7,7 @@ therefore pass paths, never DataFrames.
 """
 
 import hashlib
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,17 @@ def plan_batches(
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     items = [(uri, known.get(uri)) for uri in uris]
     return [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
+
+
+def max_file_bytes() -> int:
+    """Files above this size are rejected with a reason (AKHBAR_MAX_FILE_BYTES, default 64 MiB)."""
+    return int(os.environ.get("AKHBAR_MAX_FILE_BYTES", 64 * 1024 * 1024))
+
+
+def _too_large(uri: str, blob: bytes, limit: int) -> dict:
+    return {"source_uri": uri, "sha256": hashlib.sha256(blob).hexdigest(), "bytes": len(blob), "format": None,
+            "encoding": None, "status": "rejected", "documents": 0,
+            "reason": f"file too large: {len(blob)} bytes > {limit} (AKHBAR_MAX_FILE_BYTES)"}
 
 
 def _fetch(uris: list[str]) -> dict[str, bytes]:
@@ -77,10 +89,14 @@ def transform_batch(items: list[tuple[str, str | None]], staging: str | Path) ->
     docs: list[dict] = []
     file_rows: list[dict] = []
     unchanged = 0
+    limit = max_file_bytes()
     for uri, known_sha in items:
         blob = data[uri]
         if known_sha is not None and hashlib.sha256(blob).hexdigest() == known_sha:
             unchanged += 1
+            continue
+        if len(blob) > limit:
+            file_rows.append(_too_large(uri, blob, limit))
             continue
         file_docs, file_row = read.read_bytes(uri, blob)
         docs.extend(file_docs)

@@ -122,3 +122,18 @@ def test_the_bad_jsonl_line_does_not_cost_its_neighbours(hostile):
         keys = [k for (k,) in con.execute("SELECT doc_key FROM articles WHERE source_uri = ? ORDER BY 1",
                                           [uri(src, "one-bad-line.jsonl")]).fetchall()]
     assert keys == ["L1", "L3"]
+
+
+def test_a_file_over_the_size_limit_is_rejected_with_a_reason(tmp_path, monkeypatch):
+    from akhbar.pipeline import transform_batch
+    import polars as pl
+
+    (tmp_path / "big.txt").write_bytes(story().encode() * 100)
+    (tmp_path / "small.txt").write_bytes(story().encode())
+    monkeypatch.setenv("AKHBAR_MAX_FILE_BYTES", "1000")
+    items = [(f"file://{tmp_path}/big.txt", None), (f"file://{tmp_path}/small.txt", None)]
+    result = transform_batch(items, tmp_path / "stage")
+    files = pl.read_parquet(tmp_path / "stage" / "files.parquet").sort("source_uri")
+    assert files["status"].to_list() == ["rejected", "ok"]
+    assert files["reason"][0] == f"file too large: {len(story().encode()) * 100} bytes > 1000 (AKHBAR_MAX_FILE_BYTES)"
+    assert result.documents == 1
