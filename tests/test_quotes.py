@@ -347,3 +347,48 @@ def test_seed_kinds(seed_quotes):
     assert _quote_with(q, "الخطوة التي قادها")["kind"] == "indirect"
     assert _quote_with(q, "المرحلة المقبلة تتطلب")["kind"] == "indirect"
     assert _quote_with(q, "خطوة عملية لبناء الثقة")["kind"] == "mixed"
+
+
+# ------------------------------------------------------- rules added with the gold set
+def test_direct_quote_a_few_words_after_the_verb_without_colon():
+    _, q = run('وقال أحمد المسماري في مؤتمر صحفي "الوضع تحت السيطرة تماما".')
+    expect(q, [("direct", "الوضع تحت السيطرة تماما", "قال", "أحمد المسماري")])
+
+
+def test_quoted_name_in_the_verb_adjuncts_is_not_a_quote():
+    _, q = run('وقال أحمد المسماري لصحيفة "الشرق الأوسط" إن الوضع مستقر.')
+    expect(q, [("indirect", "الوضع مستقر", "قال", "أحمد المسماري")])
+
+
+def test_negated_verb_reports_nothing():
+    _, q = run("ولم يؤكد أحد أن الرسومات من توقيع الفنان.")
+    assert q.height == 0
+
+
+def test_trailing_source_with_ma_and_a_verb():
+    _, q = run("أصيب عشرة أشخاص في الانفجار، بحسب ما أعلنته الشرطة البريطانية.")
+    expect(q, [("indirect", "أصيب عشرة أشخاص في الانفجار", "بحسب", "الشرطة البريطانية")])
+
+
+def test_role_then_unknown_name_gives_the_name_and_the_role():
+    _, q = run("وأعلن قائد شرطة المنطقة غولستان قساني أن تلاسنا وقع بين مسلحين.")
+    expect(q, [("indirect", "تلاسنا وقع بين مسلحين", "أعلن", "غولستان قساني", "قائد شرطة المنطقة", "person")],
+           COLS + ("speaker_role", "speaker_type"))
+
+
+def test_unknown_surname_expands_to_the_full_name_of_the_article():
+    text, q = run("وجه رئيس الحكومة الإسبانية، ماريانو راخوي، تحية للضحايا.", "وقال راخوي إن الأحكام ستنفذ.")
+    assert (q["speaker_text"][0], q["speaker_type"][0]) == ("ماريانو راخوي", "person")
+    assert q["speaker_start_char"][0] == text.index("ماريانو")
+
+
+def test_bare_role_takes_the_name_of_its_apposition():
+    _, q = run("وكانت كيم كامبل، رئيسة وزراء كندا السابقة، موضع انتقاد.",
+               "قالت رئيسة وزراء كندية سابقة إن المذيعات يقوضن المصداقية.")
+    assert (q["speaker_text"][0], q["speaker_role"][0]) == ("كيم كامبل", "رئيسة وزراء كندية سابقة")
+
+
+def test_definite_org_head_resolves_to_the_organisation():
+    _, q = run("وأكدت وزارة الصحة أن الوباء انحسر.", "وأضافت الوزارة أن اللقاحات متوفرة.")
+    assert q["speaker_text"].to_list() == ["وزارة الصحة", "وزارة الصحة"]
+    assert q["speaker_type"].to_list() == ["organization", "organization"]

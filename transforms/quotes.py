@@ -608,7 +608,10 @@ def quotes(
         & before_nb(comp)
         & ((comp - r) <= MAX_GAP).fill_null(False)
         & (P_hard.between(r, comp.fill_null(0)) == 0)
-        & (P_q.between(r, comp.fill_null(0)) == 0)
+        # quotation marks between the verb and أن only as whole short pairs (a quoted name:
+        # قال لصحيفة "الشرق الأوسط" إن)
+        & (P_q.between(r, comp.fill_null(0)) == 2 * P_open.between(r, comp.fill_null(0)))
+        & (P_q.between(r, comp.fill_null(0)) <= 2)
         & (P_colon.between(r, comp.fill_null(0)) == 0)
     ).fill_null(False)
     qo0 = qo.fill_null(0)
@@ -620,8 +623,10 @@ def quotes(
     # the verb's adjuncts: قال في مقابلة مع "نيويورك تايمز" إن ...)
     name_heads = pl.Series(res.name_heads + res.stop_keys("source_noun") + res.stop_keys("prep"), dtype=pl.String).implode()
     prev_named = (
-        prev_key.is_in(name_heads) | prev_key.str.slice(1).is_in(name_heads)
-        | prev_key.str.slice(2).is_in(name_heads) | prev_tok.is_in(["ب", "ل", "و"])
+        prev_key.is_in(name_heads)
+        | (prev_key.str.contains("^[لبو]") & prev_key.str.slice(1).is_in(name_heads))
+        | (prev_key.str.contains("^(?:لل|وب|ول|بال)") & prev_key.str.slice(2).is_in(name_heads))
+        | prev_tok.is_in(["ب", "ل", "و"])
     )
     qc0 = qc.fill_null(0)
     window_ok = (
@@ -702,6 +707,11 @@ def quotes(
             .when(ma2).then(sr + 3).when(ma1).then(sr + 2).otherwise(sr + 1)
         ).to_series()
         ma_verb = ma1 | ma2
+        # "وفقا لما نشر في مجلة X": the preposition is not part of the source
+        np_start = pl.select(
+            pl.when(ma_verb & t["prep"].gather(np_start.clip(upper_bound=n - 1))).then(np_start + 1)
+            .otherwise(np_start)
+        ).to_series()
         punct_pos = t.filter(pl.col("is_punct") | pl.col("time"))["r"]  # "مسؤولون أمس" -> مسؤولون
         np_punct = _next_after(punct_pos, np_start - 1)
         punct_in_sentence = (~np_punct.is_null()) & (sid.gather(np_punct.fill_null(0)) == src["sid"])
