@@ -48,6 +48,20 @@ def _too_large(uri: str, blob: bytes, limit: int) -> dict:
             "reason": f"file too large: {len(blob)} bytes > {limit} (AKHBAR_MAX_FILE_BYTES)"}
 
 
+def _escapes(uri: str, root: str | None) -> str | None:
+    """For a local file reached through a symlink that leads outside the source folder: the
+    target (such files are rejected unless AKHBAR_ALLOW_OUTSIDE_LINKS=1). None otherwise."""
+    if root is None or "://" in root.removeprefix("file://") or not uri.startswith("file://"):
+        return None
+    if os.environ.get("AKHBAR_ALLOW_OUTSIDE_LINKS") == "1":
+        return None
+    real_root = os.path.realpath(root.removeprefix("file://"))
+    target = os.path.realpath(uri.removeprefix("file://"))
+    if target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep):
+        return None
+    return target
+
+
 def _fetch(uris: list[str]) -> dict[str, bytes]:
     """Read the batch's files; local and remote files go through fsspec (OSError propagates for retries)."""
     if not uris:
@@ -79,18 +93,31 @@ def transform_frames(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     }
 
 
-def transform_batch(items: list[tuple[str, str | None]], staging: str | Path) -> BatchResult:
-    """Read, transform and stage one batch. Unchanged files are counted and skipped."""
+def transform_batch(
+    items: list[tuple[str, str | None]], staging: str | Path, root: str | None = None
+) -> BatchResult:
+    """Read, transform and stage one batch. Unchanged files are counted and skipped; with `root`
+    (the source folder), files that symlinks lead outside of it are rejected, not read."""
     staging = Path(staging)
     if staging.exists():  # a retried task starts from scratch
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    data = _fetch([uri for uri, _ in items])
     docs: list[dict] = []
     file_rows: list[dict] = []
+    readable = []
+    for uri, known_sha in items:
+        target = _escapes(uri, root)
+        if target is None:
+            readable.append((uri, known_sha))
+            continue
+        file_rows.append({"source_uri": uri, "sha256": None, "bytes": None, "format": None, "encoding": None,
+                          "status": "rejected", "documents": 0,
+                          "reason": f"symlink leads outside the source folder (to {target});"
+                          " set AKHBAR_ALLOW_OUTSIDE_LINKS=1 to read it"})
+    data = _fetch([uri for uri, _ in readable])
     unchanged = 0
     limit = max_file_bytes()
-    for uri, known_sha in items:
+    for uri, known_sha in readable:
         blob = data[uri]
         if known_sha is not None and hashlib.sha256(blob).hexdigest() == known_sha:
             unchanged += 1

@@ -119,9 +119,9 @@ def date_files(uris: list[str], known: dict[str, str], start: dt.date, end: dt.d
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def load_day(day: str, items: list, warehouse: str, run_id: str, staging: str) -> dict[str, int]:
+def load_day(day: str, items: list, warehouse: str, run_id: str, staging: str, root: str) -> dict[str, int]:
     """Mode missing, one day: transform the day's files and load them (idempotent)."""
-    result = transform_batch(items, staging)
+    result = transform_batch(items, staging, root)
     counts = {"loaded": 0, "unchanged": result.files_unchanged, "rejected": 0, "duplicate": 0, "articles": 0}
     if result.files_processed:
         with writer(warehouse) as wh:
@@ -206,7 +206,7 @@ def backfill(request: BackfillRequest, warehouse: str | None = None) -> dict:
             plan = {day: len(items) for day, items in sorted(by_day.items())}
             if not req.dry_run:
                 futures = [
-                    load_day.submit(day, items, warehouse, run_id, str(staging_root / day))
+                    load_day.submit(day, items, warehouse, run_id, str(staging_root / day), source)
                     for day, items in sorted(by_day.items())
                 ]
                 for fut in futures:

@@ -56,7 +56,7 @@ def ingest(
     counts = {"seen": len(uris)}
     status = "failed"
     try:
-        counts.update(process_batches(batches, warehouse, run_id, staging_root, WORKERS))
+        counts.update(process_batches(batches, warehouse, run_id, staging_root, WORKERS, root=source))
         status = "completed"
     finally:
         finish_run(warehouse, run_id, status, counts)

@@ -75,9 +75,9 @@ def start_run(warehouse: str, run_id: str, source: str, flow_run_id: str | None)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def transform(items: list[tuple[str, str | None]], staging: str) -> BatchResult:
+def transform(items: list[tuple[str, str | None]], staging: str, root: str | None = None) -> BatchResult:
     """Read and transform one batch of files into staged Parquet (a retry starts it from scratch)."""
-    return transform_batch(items, staging)
+    return transform_batch(items, staging, root)
 
 
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -104,7 +104,8 @@ def publish_summary(warehouse: str, run_id: str, counts: dict) -> str:
 
 
 def process_batches(
-    batches: list[list[tuple[str, str | None]]], warehouse: str, run_id: str, staging_root, workers: int
+    batches: list[list[tuple[str, str | None]]], warehouse: str, run_id: str, staging_root, workers: int,
+    root: str | None = None,
 ) -> dict[str, int]:
     """Inside a flow: transform batches a few at a time (in parallel) and load them in order.
 
@@ -120,7 +121,7 @@ def process_batches(
     while queue or pending:
         while queue and len(pending) <= workers:
             i, items = queue.popleft()
-            pending.append(transform.submit(items, str(staging_root / f"batch-{i:05d}")))
+            pending.append(transform.submit(items, str(staging_root / f"batch-{i:05d}"), root))
         result: BatchResult = pending.popleft().result()
         counts["unchanged"] += result.files_unchanged
         if result.files_processed == 0:

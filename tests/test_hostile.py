@@ -137,3 +137,26 @@ def test_a_file_over_the_size_limit_is_rejected_with_a_reason(tmp_path, monkeypa
     assert files["status"].to_list() == ["rejected", "ok"]
     assert files["reason"][0] == f"file too large: {len(story().encode()) * 100} bytes > 1000 (AKHBAR_MAX_FILE_BYTES)"
     assert result.documents == 1
+
+
+def test_a_symlink_leading_outside_the_source_is_rejected_unless_allowed(tmp_path, monkeypatch):
+    from akhbar.pipeline import transform_batch
+    import polars as pl
+
+    src, outside = tmp_path / "src", tmp_path / "private"
+    src.mkdir(), outside.mkdir()
+    (outside / "secret.txt").write_bytes(story(title="سر").encode())
+    (src / "inside.txt").write_bytes(story().encode())
+    (src / "link.txt").symlink_to(outside / "secret.txt")
+    (src / "inner-link.txt").symlink_to(src / "inside.txt")
+    items = [(f"file://{src}/{n}", None) for n in ("inner-link.txt", "inside.txt", "link.txt")]
+
+    transform_batch(items, tmp_path / "stage", root=str(src))
+    files = pl.read_parquet(tmp_path / "stage" / "files.parquet").sort("source_uri")
+    assert files["status"].to_list() == ["ok", "ok", "rejected"]
+    assert files["reason"][2] == (f"symlink leads outside the source folder (to {outside}/secret.txt);"
+                                  " set AKHBAR_ALLOW_OUTSIDE_LINKS=1 to read it")
+
+    monkeypatch.setenv("AKHBAR_ALLOW_OUTSIDE_LINKS", "1")
+    transform_batch(items, tmp_path / "stage", root=str(src))
+    assert pl.read_parquet(tmp_path / "stage" / "files.parquet")["status"].to_list() == ["ok", "ok", "ok"]
