@@ -5,8 +5,8 @@ token_index, ``r`` = global row): "next X after token r" is a ``search_sorted`` 
 sorted positions of X, "no Y between a and b" a difference of prefix sums of Y.  No Python
 loop over tokens or quotes.
 
-Introducers are the words of ``seeds/speech_verbs.csv`` (kinds verb, participle, describe,
-noun, source; ``takes`` says whether a word introduces an أن/إن clause, a quotation or
+Introducers are the words of ``seeds/speech_verbs.csv`` and ``seeds/attribution_particles.csv``
+(kinds verb, participle, describe, noun, source; ``takes`` says whether a word introduces an أن/إن clause, a quotation or
 both); introducers inside a quotation are ignored.
 
 * direct: a paired quotation (« » by direction; " “ ” „ ″ alternating within a sentence)
@@ -51,6 +51,21 @@ both); introducers inside a quotation are ignored.
   4. carry-over: the speaker of the previous resolved introducer of the article, quote or
      not ("وأضاف أن", "وأكد أن" at sentence start);
   5. none.
+* Issue 5 additions: direct quotes a few words after a verb without a colon (قال راخوي
+  "..."; not after a naming word such as لصحيفة / عملية, seeds/attribution_particles.csv
+  kind name_head, and not when an أن clause follows); trailing attributions («...»، قال
+  الوزير); negated verbs (لم يؤكد) report nothing; بحسب ما أعلنته X / حسبما أعلن X
+  sources; only sentences holding an introducer, a quotation mark or a titled person are
+  processed.  Speaker resolution after the rules above: a role followed by 2-3 name words
+  the entity stage missed ("قائد شرطة المنطقة غولستان قساني") gives the name, the role
+  going to ``speaker_role``; a bare definite org head (الشركة) takes the nearest preceding
+  ORG with that head; a bare role (المتحدث، الرئيس) the person who carried it earlier
+  (speaker role or mention title) or the name of the role's apposition anywhere in the
+  article ("رئيس الحكومة الإسبانية، ماريانو راخوي،"); a one-word speaker takes the
+  article's full entity containing it, else the fullest written form of the name (given
+  names expand forward, surnames backward).  ``speaker_type``: person (PER entity, person
+  head or role, a resolved name), organization (ORG/LOC entity, organisation head,
+  seeds/quote_speaker_heads.csv), unnamed (مصادر، مراقبون ...).
 * ``verb`` is the introducer as written without the conjunction و/ف ("أكدت", "مشيراً",
   "وصفه", "بحسب").  ``quote_id`` is 0-based per article in text order of the quote.
 """
@@ -136,13 +151,12 @@ def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: Quot
     """Only the tokens of sentences that can hold a quote (an introducer or a quotation mark)
     or a titled person (an antecedent for roles) go through the rules: a cheap semi-join
     that skips most of an article's narrative sentences."""
-    norms = tokens.select(pl.col("norm").fill_null(pl.col("token")).unique())
+    # tokens' norm is already the matching form (camel-tools rules = match_key on cleaned text)
     keys = res.intro["key"].implode()
-    hot = norms.filter(match_key(pl.col("norm")).is_in(keys))["norm"]
     aid, sidx = pl.col("article_id"), pl.col("sentence_index")
     x = tokens.with_columns(
         _sid=((aid != aid.shift(1)) | (sidx != sidx.shift(1))).fill_null(True).cum_sum(),
-        _hot=pl.col("norm").is_in(hot.implode()) | pl.col("token").is_in(res.quote_chars),
+        _hot=pl.col("norm").is_in(keys) | pl.col("token").is_in(res.quote_chars),
     )
     sids = x.filter(pl.col("_hot"))["_sid"].unique()
     titled = mentions.filter((pl.col("type") == "PER") & pl.col("title").is_not_null())
