@@ -192,9 +192,10 @@ class Warehouse:
             # Articles of loaded files only (a duplicate file's documents are not stored twice).
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE batch_articles AS"
-                f" SELECT a.* FROM read_parquet('{_parquet(staging, 'articles')}') a"
+                " SELECT a.* FROM read_parquet(?) a"
                 " WHERE EXISTS (SELECT 1 FROM batch_files f WHERE f.status = 'loaded' AND"
-                " (a.source_uri = f.source_uri OR starts_with(a.source_uri, f.source_uri || '!')))"
+                " (a.source_uri = f.source_uri OR starts_with(a.source_uri, f.source_uri || '!')))",
+                [_parquet(staging, "articles")],
             )
             counts = self._replace_articles(run_id, staging)
             con.execute("DELETE FROM ingest_files WHERE source_uri IN (SELECT source_uri FROM batch_files)")
@@ -225,8 +226,8 @@ class Warehouse:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(
-                "CREATE OR REPLACE TEMP TABLE batch_articles AS"
-                f" SELECT * FROM read_parquet('{_parquet(staging, 'articles')}')"
+                "CREATE OR REPLACE TEMP TABLE batch_articles AS SELECT * FROM read_parquet(?)",
+                [_parquet(staging, "articles")],
             )
             con.execute("CREATE OR REPLACE TEMP TABLE batch_old_articles AS SELECT article_id FROM batch_articles")
             counts = self._replace_articles(run_id, staging)
@@ -248,15 +249,21 @@ class Warehouse:
                 " (SELECT article_id FROM batch_old_articles UNION SELECT article_id FROM batch_articles)"
             )
         for table in ARTICLE_TABLES:
-            columns = self._columns(table)
+            # Columns the staged batch has (a column added by a newer migration stays NULL for
+            # batches staged without it).
+            source = "batch_articles" if table == "articles" else "read_parquet(?)"
+            params = [] if table == "articles" else [_parquet(staging, table)]
+            staged = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}", params).fetchall()}
+            columns = [c for c in self._columns(table) if c in staged or c == "run_id" and table == "articles"]
             cols = ", ".join(columns)
             if table == "articles":
                 select = ", ".join("? AS run_id" if c == "run_id" else c for c in columns)
                 inserted = con.execute(f"INSERT INTO articles ({cols}) SELECT {select} FROM batch_articles", [run_id])
             else:
                 inserted = con.execute(
-                    f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet('{_parquet(staging, table)}')"
-                    " WHERE article_id IN (SELECT article_id FROM batch_articles)"
+                    f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet(?)"
+                    " WHERE article_id IN (SELECT article_id FROM batch_articles)",
+                    [_parquet(staging, table)],
                 )
             (counts[table],) = inserted.fetchone()
         return counts
@@ -350,7 +357,7 @@ def _fault_point() -> None:
 
 
 def _parquet(staging: Path, name: str) -> str:
-    return str(staging / f"{name}.parquet").replace("'", "''")
+    return str(staging / f"{name}.parquet")
 
 
 def _now() -> datetime:
