@@ -727,9 +727,14 @@ def _model_spans(t: pl.DataFrame, rules: pl.DataFrame, res: Resources, model: st
     ).cast({c: rules.schema[c] for c in SPAN_COLS})
 
 
-def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = None) -> pl.DataFrame:
-    """Rule spans plus the trained tagger's spans that touch no rule span (rules keep
-    titles, multi-word gazetteer names and surname resolution; the model adds recall)."""
+MERGE = "model_first"
+
+
+def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = None,
+                  merge: str | None = None) -> pl.DataFrame:
+    """Rule spans and the trained tagger's spans, merged (``MERGE``): ``model_first`` keeps
+    every model span and the rule spans that touch none (rules still add titles, multi-word
+    gazetteer names and surname mentions the model missed); ``rules_first`` the reverse."""
     m = rule_spans(t, res)
     if model is False:
         return m
@@ -741,16 +746,37 @@ def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = No
     mm = _model_spans(t, m, res, path)
     if mm.height == 0:
         return m
-    free = t.select("r", cov=_covered(t, m))
-    hit = (
-        mm.select("r_start", "r_end", r=pl.int_ranges("r_start", pl.col("r_end") + 1))
+    mode = merge or MERGE
+    if mode == "model_first":
+        # a model span that overlaps a rule span of the same type gives way to it (the rule
+        # span has the title split off, the clitics and the canonical name right); other
+        # model spans win over the rule spans they overlap
+        same = pl.concat([
+            _touches(t, mm.filter(pl.col("type") == ty), m.filter(pl.col("type") == ty))
+            for ty in ("PER", "LOC", "ORG")
+        ])
+        keep_model = mm.join(same, on=["r_start", "r_end"], how="left").filter(~pl.col("touch").fill_null(False))
+        first, second = keep_model.select(SPAN_COLS), m
+    else:
+        first, second = m, mm
+    hit = _touches(t, second, first)
+    second = second.join(hit, on=["r_start", "r_end"], how="left").filter(~pl.col("touch")).select(SPAN_COLS)
+    return pl.concat([first.select(SPAN_COLS), second.select(SPAN_COLS)]).sort("r_start")
+
+
+def _touches(t: pl.DataFrame, spans: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
+    """r_start, r_end, touch: does each span of ``spans`` share a token with ``other``."""
+    if spans.height == 0:
+        return pl.DataFrame(schema={"r_start": pl.Int64, "r_end": pl.Int64, "touch": pl.Boolean})
+    cov = t.select("r", cov=_covered(t, other))
+    return (
+        spans.select(pl.col("r_start").cast(pl.Int64), pl.col("r_end").cast(pl.Int64),
+                     r=pl.int_ranges("r_start", pl.col("r_end") + 1))
         .explode("r")
-        .join(free, on="r", how="left")
+        .join(cov, on="r", how="left")
         .group_by("r_start", "r_end")
-        .agg(any_cov=pl.col("cov").any())
+        .agg(touch=pl.col("cov").any())
     )
-    mm = mm.join(hit, on=["r_start", "r_end"], how="left").filter(~pl.col("any_cov")).select(SPAN_COLS)
-    return pl.concat([m.select(SPAN_COLS), mm]).sort("r_start")
 
 
 def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,

@@ -12,7 +12,7 @@ group-bys and keeps the classes as ``key,cls`` rows (``models/ner_lexicon.csv``)
 * ``ct_ti`` (after a title >= 15 %), ``ct_sv`` (before a speech verb >= 10 %),
   ``ct_in`` (after في/من/إلى >= 40 %), ``ct_al`` (written with ال >= 50 %),
   ``ct_w`` (with و >= 30 %): context shares that separate names from common words.
-* ``nl_<w>`` / ``nr_<w>``: the most frequent left / right neighbour among the 200 most
+* (optional, off: no gain on dev) ``nl_<w>`` / ``nr_<w>``: the most frequent left / right neighbour among the 200 most
   frequent tokens (a cheap distributional word class), stems seen >= 10 times.
 * ``fq_<b>``: log2 frequency bucket for the 30,000 most frequent stems (rare words are
   more often names).
@@ -44,7 +44,7 @@ def corpus_tokens(files: list[str]) -> pl.DataFrame:
     return segment.tokens(sents)
 
 
-def build(corpus_dir: Path, step: int = 4, neighbours: bool = True) -> pl.DataFrame:
+def build(corpus_dir: Path, step: int = 4, neighbours: bool = False) -> pl.DataFrame:
 
     res = load_resources()
     toks = corpus_tokens(sample_files(corpus_dir, step))

@@ -1,0 +1,93 @@
+"""Unit tests of the NER machinery (no ../shared needed): conlleval entity reading, the
+Polars Viterbi against brute force, the committed model's size and provenance note."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from transforms import ner
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _frame(tags: list[list[str]]) -> pl.DataFrame:
+    rows = [(sid, pos, tg) for sid, sent in enumerate(tags) for pos, tg in enumerate(sent)]
+    return pl.DataFrame(rows, schema=["sid", "pos", "tag"], orient="row")
+
+
+def test_conlleval_semantics_stray_i_starts_an_entity():
+    f = _frame([["O", "I-PER", "I-PER", "O", "B-LOC", "I-ORG", "B-ORG", "I-ORG"], ["I-LOC", "O"]])
+    got = ner.bio_entities(f, "tag").sort("sid", "start").rows()
+    assert got == [(0, 1, 2, "PER"), (0, 4, 4, "LOC"), (0, 5, 5, "ORG"), (0, 6, 7, "ORG"), (1, 0, 0, "LOC")]
+
+
+def test_score_micro_over_per_loc_org_only():
+    f = _frame([["B-PER", "I-PER", "O", "B-MISC", "B-LOC"]]).with_columns(
+        pred=pl.Series(["B-PER", "O", "O", "B-MISC", "B-LOC"])
+    )
+    sc = {r["type"]: r for r in ner.score(f, "tag", "pred").iter_rows(named=True)}
+    assert (sc["micro"]["tp"], sc["micro"]["n_gold"], sc["micro"]["n_pred"]) == (1, 2, 2)
+    assert sc["PER"]["f1"] == 0.0 and sc["LOC"]["f1"] == 1.0
+
+
+def _brute(em: list[list[float]], T: list[list[float]]) -> list[int]:
+    n = len(T)
+    best, arg = None, None
+    for path in itertools.product(range(n), repeat=len(em)):
+        s = sum(em[i][y] for i, y in enumerate(path)) + sum(T[a][b] for a, b in zip(path, path[1:]))
+        if best is None or s > best:
+            best, arg = s, path
+    return list(arg)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_viterbi_is_exact(seed):
+    rnd = random.Random(seed)
+    n = 3
+    T = [[rnd.uniform(-2, 2) for _ in range(n)] for _ in range(n)]
+    W = ner.Weights(attrs=pl.DataFrame(), trans=T, labels=["O", "B-PER", "I-PER"], roles={}, const={},
+                    wide=pl.DataFrame())
+    lens = [rnd.randint(1, 6) for _ in range(7)]
+    rows, ems = [], []
+    for sid, L in enumerate(lens):
+        for pos in range(L):
+            rows.append((len(rows), sid, pos))
+            ems.append([rnd.uniform(-3, 3) for _ in range(n)])
+    t = pl.DataFrame(rows, schema=["r", "sid", "pos"], orient="row")
+    em = pl.DataFrame({f"s{i}": [e[i] for e in ems] for i in range(n)})
+    got = ner.viterbi(t, em, W).to_list()
+    want, i = [], 0
+    for L in lens:
+        want += _brute(ems[i:i + L], T)
+        i += L
+    assert got == want
+
+
+def test_model_is_small_and_has_a_licence_note():
+    model = ROOT / "models" / "ner.crfsuite"
+    assert model.exists() and model.stat().st_size < 2_000_000
+    note = (ROOT / "models" / "README.md").read_text(encoding="utf-8")
+    assert "ANERcorp" in note and "CC BY-SA 4.0" in note
+
+
+def test_model_adds_names_the_rules_miss_without_breaking_offsets():
+    from transforms.clean import clean_documents
+    from transforms.entities import entity_mentions
+    from transforms.segment import sentences, tokens
+
+    docs = pl.DataFrame({"article_id": ["x"], "title": ["زيارة"],
+                         "body": ["وصل الرئيس الفرنسي إيمانويل ماكرون إلى بيروت أمس، والتقى رئيس الحكومة نجيب ميقاتي."]})
+    arts = clean_documents(docs)
+    toks = tokens(sentences(arts))
+    text = arts["text"][0]
+    rules = entity_mentions(toks, model=False)
+    both = entity_mentions(toks)
+    assert both.height >= rules.height
+    for r in both.iter_rows(named=True):
+        assert text[r["start_char"]:r["end_char"]] == r["surface"]
+    assert "بيروت" in both["surface"].to_list()
