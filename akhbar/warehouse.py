@@ -197,13 +197,21 @@ class Warehouse:
                 " (a.source_uri = f.source_uri OR starts_with(a.source_uri, f.source_uri || '!')))",
                 [_parquet(staging, "articles")],
             )
+            n_dup_docs = self._set_aside_duplicate_documents(run_id)
             counts = self._replace_articles(run_id, staging)
+            counts["duplicate_documents"] = n_dup_docs
             con.execute("DELETE FROM ingest_files WHERE source_uri IN (SELECT source_uri FROM batch_files)")
+            # A loaded file whose documents were (partly) stored already says so in its reason.
             con.execute(
                 "INSERT INTO ingest_files (source_uri, sha256, bytes, format, encoding, status, reason,"
                 " documents, duplicate_of, run_id, updated_at)"
-                " SELECT source_uri, sha256, bytes, format, encoding, status, reason, documents,"
-                " duplicate_of, ?, ? FROM batch_files",
+                " SELECT f.source_uri, sha256, bytes, format, encoding, status,"
+                "   CASE WHEN d.n IS NULL THEN reason ELSE concat_ws('; ', reason,"
+                "     d.n || ' of ' || f.documents || ' documents already stored (see duplicate_documents)') END,"
+                "   documents, f.duplicate_of, ?, ? FROM batch_files f"
+                " LEFT JOIN (SELECT f2.source_uri, count(*) AS n FROM batch_duplicate_documents d2 JOIN batch_files f2"
+                "   ON d2.source_uri = f2.source_uri OR starts_with(d2.source_uri, f2.source_uri || '!')"
+                "   GROUP BY f2.source_uri) d ON d.source_uri = f.source_uri",
                 [run_id, _now()],
             )
             self._rebuild_entities()
@@ -267,6 +275,37 @@ class Warehouse:
                 )
             (counts[table],) = inserted.fetchone()
         return counts
+
+    def _set_aside_duplicate_documents(self, run_id: str) -> int:
+        """Inside load_batch's transaction: documents of the batch whose content equals an article
+        that stays stored (or an earlier document of the batch) leave batch_articles and are
+        recorded in duplicate_documents. Returns how many."""
+        con = self.con
+        con.execute(
+            "DELETE FROM duplicate_documents WHERE EXISTS (SELECT 1 FROM batch_files f WHERE"
+            " duplicate_documents.source_uri = f.source_uri"
+            " OR starts_with(duplicate_documents.source_uri, f.source_uri || '!'))"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE batch_duplicate_documents AS"
+            " WITH ranked AS (SELECT article_id, source_uri, doc_key, content_sha256,"
+            "   first_value(article_id) OVER (PARTITION BY content_sha256 ORDER BY source_uri, doc_key) AS first_id"
+            "   FROM batch_articles),"
+            " stored AS (SELECT content_sha256, min(article_id) AS article_id FROM articles"
+            "   WHERE article_id NOT IN (SELECT article_id FROM batch_old_articles)"
+            "   AND article_id NOT IN (SELECT article_id FROM batch_articles) GROUP BY content_sha256)"
+            " SELECT r.article_id, r.source_uri, r.doc_key, r.content_sha256,"
+            "   coalesce(s.article_id, r.first_id) AS duplicate_of FROM ranked r"
+            " LEFT JOIN stored s USING (content_sha256)"
+            " WHERE s.article_id IS NOT NULL OR r.first_id <> r.article_id"
+        )
+        (n,) = con.execute(
+            "INSERT INTO duplicate_documents (article_id, source_uri, doc_key, content_sha256, duplicate_of, run_id)"
+            " SELECT article_id, source_uri, doc_key, content_sha256, duplicate_of, ? FROM batch_duplicate_documents",
+            [run_id],
+        ).fetchone()
+        con.execute("DELETE FROM batch_articles WHERE article_id IN (SELECT article_id FROM batch_duplicate_documents)")
+        return n
 
     def _resolve_duplicates(self, files: pl.DataFrame) -> pl.DataFrame:
         """Turn status ok into loaded or duplicate: a file whose bytes equal a file already loaded

@@ -115,7 +115,7 @@ def process_batches(
     from collections import deque
 
     counts = {"loaded": 0, "unchanged": 0, "rejected": 0, "duplicate": 0, "articles": 0,
-              "sentences": 0, "tokens": 0, "entity_mentions": 0, "quotes": 0}
+              "sentences": 0, "tokens": 0, "entity_mentions": 0, "quotes": 0, "duplicate_documents": 0}
     queue = deque(enumerate(batches))
     pending: deque = deque()
     while queue or pending:
@@ -130,6 +130,6 @@ def process_batches(
         loaded = load(warehouse, run_id, result.staging)
         for key in ("loaded", "rejected", "duplicate"):
             counts[key] += loaded[f"files_{key}"]
-        for table in ("articles", "sentences", "tokens", "entity_mentions", "quotes"):
-            counts[table] += loaded[table]
+        for key in ("articles", "sentences", "tokens", "entity_mentions", "quotes", "duplicate_documents"):
+            counts[key] += loaded[key]
     return counts

@@ -102,9 +102,11 @@ def test_each_file_has_its_outcome(hostile, name):
     _, status, reason, arabic = CORPUS[name]
     with connect_readonly(wh) as con:
         rows = con.execute("SELECT status, reason FROM ingest_files WHERE source_uri = ?", [uri(src, name)]).fetchall()
-        texts = [t for (t,) in con.execute(
-            "SELECT text FROM articles WHERE source_uri = ? OR starts_with(source_uri, ? || '!')",
-            [uri(src, name), uri(src, name)]).fetchall()]
+        texts = [t for (t,) in con.execute(  # its articles, or the stored articles it duplicates
+            "SELECT text FROM articles WHERE source_uri = ? OR starts_with(source_uri, ? || '!')"
+            " UNION ALL SELECT a.text FROM duplicate_documents d JOIN articles a ON a.article_id = d.duplicate_of"
+            " WHERE d.source_uri = ? OR starts_with(d.source_uri, ? || '!')",
+            [uri(src, name)] * 4).fetchall()]
     assert len(rows) == 1, rows
     assert rows[0][0] == status, rows
     if reason:
@@ -160,3 +162,18 @@ def test_a_symlink_leading_outside_the_source_is_rejected_unless_allowed(tmp_pat
     monkeypatch.setenv("AKHBAR_ALLOW_OUTSIDE_LINKS", "1")
     transform_batch(items, tmp_path / "stage", root=str(src))
     assert pl.read_parquet(tmp_path / "stage" / "files.parquet")["status"].to_list() == ["ok", "ok", "ok"]
+
+
+def test_the_same_story_in_another_encoding_is_stored_once_and_points_at_the_first(hostile):
+    src, wh, result = hostile
+    with connect_readonly(wh) as con:
+        reason = con.execute("SELECT reason FROM ingest_files WHERE source_uri = ?",
+                             [uri(src, "iso8859-6.txt")]).fetchone()[0]
+        first = con.execute(
+            "SELECT a.source_uri FROM duplicate_documents d JOIN articles a ON a.article_id = d.duplicate_of"
+            " WHERE d.source_uri = ?", [uri(src, "iso8859-6.txt")]).fetchall()
+        stored = con.execute("SELECT count(*), count(DISTINCT content_sha256) FROM articles").fetchone()
+    assert reason == "1 of 1 documents already stored (see duplicate_documents)"
+    assert first == [(uri(src, "cp1256.txt"),)]
+    assert stored[0] == stored[1]  # no content stored twice
+    assert result["duplicate_documents"] > 0

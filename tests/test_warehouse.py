@@ -196,7 +196,7 @@ def test_entities_are_rebuilt_from_mentions(tmp_path):
     with Warehouse(path) as wh:
         wh.load_batch("r1", stage(tmp_path, "b1", [ok_file("file:///a.txt", "s1"), ok_file("file:///b.txt", "s2")],
                                   [{"article_id": "a", "source_uri": "file:///a.txt", "doc_key": "", "text": "حفتر"},
-                                   {"article_id": "b", "source_uri": "file:///b.txt", "doc_key": "", "text": "حفتر"}],
+                                   {"article_id": "b", "source_uri": "file:///b.txt", "doc_key": "", "text": "حفتر قال"}],
                                   [dict(m, article_id="a"), dict(m, article_id="a", mention_id=1), dict(m, article_id="b")]))
         assert wh.con.execute("SELECT * FROM entities").fetchall() == [("e1", "خالد حفتر", "PER", 3, 2)]
         wh.load_batch("r2", stage(tmp_path, "b2", [ok_file("file:///a.txt", "s3")],
@@ -252,3 +252,38 @@ def test_second_writer_waits_for_the_first(tmp_path):
         runs = wh.con.execute("SELECT run_id FROM runs").fetchall()
     assert runs == [("w1",)]
     assert first.wait(timeout=30) == 0
+
+
+def test_a_document_with_the_content_of_a_stored_article_is_stored_once(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        wh.load_batch("r1", stage(tmp_path, "b1", [ok_file("file:///a.jsonl", "s1", 2)],
+                                  [{"article_id": "a1", "source_uri": "file:///a.jsonl", "doc_key": "L1", "text": "خبر"},
+                                   {"article_id": "a2", "source_uri": "file:///a.jsonl", "doc_key": "L2", "text": "آخر"}]))
+        # another file repeats L1's content twice, and has one new document
+        got = wh.load_batch("r2", stage(tmp_path, "b2", [ok_file("file:///b.jsonl", "s2", 3)],
+                                        [{"article_id": "b1", "source_uri": "file:///b.jsonl", "doc_key": "L1", "text": "خبر"},
+                                         {"article_id": "b2", "source_uri": "file:///b.jsonl", "doc_key": "L2", "text": "خبر"},
+                                         {"article_id": "b3", "source_uri": "file:///b.jsonl", "doc_key": "L3", "text": "جديد"}]))
+        stored = [r[0] for r in wh.con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall()]
+        dups = wh.con.execute("SELECT article_id, duplicate_of, run_id FROM duplicate_documents ORDER BY 1").fetchall()
+    assert stored == ["a1", "a2", "b3"]
+    assert dups == [("b1", "a1", "r2"), ("b2", "a1", "r2")]
+    assert got["duplicate_documents"] == 2 and got["articles"] == 1
+
+
+def test_duplicates_within_a_batch_keep_the_first_document(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        wh.load_batch("r1", stage(tmp_path, "b1", [ok_file("file:///a.jsonl", "s1", 2)],
+                                  [{"article_id": "x2", "source_uri": "file:///a.jsonl", "doc_key": "L2", "text": "خبر"},
+                                   {"article_id": "x1", "source_uri": "file:///a.jsonl", "doc_key": "L1", "text": "خبر"}]))
+        stored = wh.con.execute("SELECT article_id, doc_key FROM articles").fetchall()
+        dups = wh.con.execute("SELECT article_id, duplicate_of FROM duplicate_documents").fetchall()
+        # reloading the same file keeps the same outcome, without piling up ledger rows
+        wh.load_batch("r2", stage(tmp_path, "b2", [ok_file("file:///a.jsonl", "s1", 2)],
+                                  [{"article_id": "x2", "source_uri": "file:///a.jsonl", "doc_key": "L2", "text": "خبر"},
+                                   {"article_id": "x1", "source_uri": "file:///a.jsonl", "doc_key": "L1", "text": "خبر"}]))
+        again = wh.con.execute("SELECT article_id, duplicate_of FROM duplicate_documents").fetchall()
+    assert stored == [("x1", "L1")]
+    assert dups == again == [("x2", "x1")]
