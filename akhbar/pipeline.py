@@ -9,7 +9,8 @@ therefore pass paths, never DataFrames.
 import hashlib
 import os
 import shutil
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import fsspec
@@ -25,6 +26,10 @@ class BatchResult:
     files_processed: int  # files read and transformed (loaded, rejected or duplicate after loading)
     files_unchanged: int  # files skipped: same bytes as already loaded
     documents: int
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage (read, clean, ...)
+
+
+STAGES = ("read", "clean", "segment", "entities", "quotes", "stage")
 
 
 def plan_batches(
@@ -72,17 +77,23 @@ def _fetch(uris: list[str]) -> dict[str, bytes]:
     return {paths[p]: data for p, data in got.items()}
 
 
-def transform_frames(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """documents -> every table of the warehouse (pure: no I/O)."""
+def transform_frames(documents: pl.DataFrame, seconds: dict[str, float] | None = None) -> dict[str, pl.DataFrame]:
+    """documents -> every table of the warehouse (pure: no I/O). `seconds`, when given, receives
+    the wall time of each stage (clean, segment, entities, quotes)."""
+    clock = _Clock(seconds)
     resources = load_resources()
     articles = clean.clean_documents(documents)
+    clock.lap("clean")
     paragraphs = segment.paragraphs(articles)
     sentences = segment.sentences(articles)
     tokens = segment.tokens(sentences)
     datelines = segment.datelines(articles)
     articles = articles.join(datelines.select("article_id", "dateline"), on="article_id", how="left")
+    clock.lap("segment")
     mentions = entities.entity_mentions(tokens, resources)
+    clock.lap("entities")
     quote_rows = quotes.quotes(sentences, tokens, mentions, resources)
+    clock.lap("quotes")
     return {
         "articles": articles,
         "paragraphs": paragraphs,
@@ -93,11 +104,24 @@ def transform_frames(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     }
 
 
+class _Clock:
+    def __init__(self, seconds: dict[str, float] | None):
+        self.seconds = seconds
+        self.t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.seconds is not None:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.t
+        self.t = now
+
+
 def transform_batch(
     items: list[tuple[str, str | None]], staging: str | Path, root: str | None = None
 ) -> BatchResult:
     """Read, transform and stage one batch. Unchanged files are counted and skipped; with `root`
     (the source folder), files that symlinks lead outside of it are rejected, not read."""
+    started = time.perf_counter()
     staging = Path(staging)
     if staging.exists():  # a retried task starts from scratch
         shutil.rmtree(staging)
@@ -130,7 +154,11 @@ def transform_batch(
         file_rows.append(file_row)
     documents = pl.DataFrame(docs, schema=read.DOCUMENT_SCHEMA)
     files = pl.DataFrame(file_rows, schema=read.FILE_SCHEMA)
+    seconds = {"read": time.perf_counter() - started}
+    frames = transform_frames(documents, seconds)
+    t = time.perf_counter()
     files.write_parquet(staging / "files.parquet")
-    for name, frame in transform_frames(documents).items():
+    for name, frame in frames.items():
         frame.write_parquet(staging / f"{name}.parquet")
-    return BatchResult(str(staging), len(file_rows), unchanged, documents.height)
+    seconds["stage"] = time.perf_counter() - t
+    return BatchResult(str(staging), len(file_rows), unchanged, documents.height, seconds)

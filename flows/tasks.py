@@ -8,6 +8,7 @@ slot), so queued writers are visible in the UI.
 
 import os
 import shutil
+import time
 from contextlib import contextmanager, nullcontext
 
 from akhbar import config
@@ -124,10 +125,14 @@ def process_batches(
             pending.append(transform.submit(items, str(staging_root / f"batch-{i:05d}"), root))
         result: BatchResult = pending.popleft().result()
         counts["unchanged"] += result.files_unchanged
+        for stage, secs in result.seconds.items():
+            counts[f"seconds_{stage}"] = counts.get(f"seconds_{stage}", 0.0) + secs
         if result.files_processed == 0:
             shutil.rmtree(result.staging, ignore_errors=True)
             continue
+        t = time.perf_counter()
         loaded = load(warehouse, run_id, result.staging)
+        counts["seconds_load"] = counts.get("seconds_load", 0.0) + time.perf_counter() - t
         for key in ("loaded", "rejected", "duplicate"):
             counts[key] += loaded[f"files_{key}"]
         for key in ("articles", "sentences", "tokens", "entity_mentions", "quotes", "duplicate_documents"):
