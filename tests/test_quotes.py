@@ -392,3 +392,9 @@ def test_definite_org_head_resolves_to_the_organisation():
     _, q = run("وأكدت وزارة الصحة أن الوباء انحسر.", "وأضافت الوزارة أن اللقاحات متوفرة.")
     assert q["speaker_text"].to_list() == ["وزارة الصحة", "وزارة الصحة"]
     assert q["speaker_type"].to_list() == ["organization", "organization"]
+
+
+@pytest.mark.parametrize("sentence", ["بحسب", "وفقاً لما", "قال", '"', "«", "قال: «", "بحسب ما", "وقال إن", "، قال"])
+def test_bare_attribution_words_never_crash(sentence):
+    _, q = run(sentence)
+    assert list(q.columns) == list(QUOTE_SCHEMA)

@@ -747,8 +747,11 @@ def quotes(
         head_key = key.gather(np_start.clip(upper_bound=n - 1))
         head_src = head_key.is_in(res.stop_keys("source_noun")) | head_key.str.slice(1).is_in(res.stop_keys("source_noun"))
         prev_comma = tok.gather((sr - 1).clip(lower_bound=0)).is_in(["،", ","]) & (sr > src["first_r"])
+        # a phrase that would start past its sentence (a bare "بحسب" at the end) is none
+        np_ok = (np_start <= src["last_r"]) & ((np_end_excl - 1) >= np_start)
+        np_start = pl.select(pl.when(np_ok).then(np_start)).to_series()
         src = src.with_columns(
-            np_start=np_start, np_end=np_end_excl - 1, np_clitic=np_clitic,
+            np_start=np_start, np_end=pl.when(np_ok).then(np_end_excl - 1), np_clitic=np_clitic,
             fronted=fronted & comma_after & (np_len >= 1) & (np_len <= 8),
             trailing=~fronted & prev_comma & (np_len >= 1) & (np_len <= 8),
             head_src=head_src | ma_verb,
