@@ -666,7 +666,9 @@ def _model_spans(t: pl.DataFrame, rules: pl.DataFrame, res: Resources, model: st
 
     tags = ner.tag_table(t, span_tags(t.height, rules), res, model or "")
     x = t.select("r", "sid", "key", "title_form", "orgh_n", "place_n", "gn_n", "place_canon",
-                 "place_ll", "orgh_ll", pos=pl.col("r") - pl.col("r").min().over("sid")).with_columns(
+                 "place_ll", "orgh_ll",
+                 pos=pl.col("r") - pl.when((pl.col("sid") != pl.col("sid").shift(1)).fill_null(True))
+                 .then(pl.col("r")).forward_fill()).with_columns(
         pred=tags
     )
     ents = ner.bio_entities(x, "pred").filter(pl.col("type").is_in(ner.TYPES))
@@ -708,11 +710,7 @@ def _model_spans(t: pl.DataFrame, rules: pl.DataFrame, res: Resources, model: st
     ).fill_null(False)
     # one-token spans the rules' policy rejects: an ambiguous given name alone (أمل، سعيد),
     # or a frequent common word the rules never tag in the corpus (المدينة "the city")
-    lex = ner.load_lexicon(res.seeds_dir)
-    common = lex.filter(
-        pl.col("cls").list.eval(pl.element().str.contains(r"^fq_(?:[89]|1\d)$")).list.any()
-        & ~pl.col("cls").list.eval(pl.element().str.contains(r"^(?:cx_|gn$|pl$|cldr|ng_)")).list.any()
-    )["key"]
+    common = ner.common_words(res.seeds_dir)
     one = pl.col("r_start") == pl.col("r_end")
     stem = pl.col("k2").str.replace(r"^[وف]?[بلك]?(?:ال)?", "")
     e = e.join(t.select(r_start="r", amb2=pl.col("gn_amb").fill_null(False)), on="r_start", how="left").filter(

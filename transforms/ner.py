@@ -129,6 +129,17 @@ def load_lexicon(seeds_dir: str = "", lexicon_path: str = "") -> pl.DataFrame:
     )
 
 
+@lru_cache(maxsize=4)
+def common_words(seeds_dir: str = "") -> pl.Series:
+    """Stems seen >= 256 times in the corpus sample that neither the rules nor a gazetteer
+    ever make a name (المدينة "the city"): a one-token model span on them is dropped."""
+    lex = load_lexicon(seeds_dir)
+    return lex.filter(
+        pl.col("cls").list.eval(pl.element().str.contains(r"^fq_(?:[89]|1\d)$")).list.any()
+        & ~pl.col("cls").list.eval(pl.element().str.contains(r"^(?:cx_|gn$|pl$|cldr|ng_)")).list.any()
+    )["key"]
+
+
 def vocab_attributes(keys: pl.DataFrame, lex: pl.DataFrame) -> pl.DataFrame:
     """One row per distinct ``key``: ``a0`` (own attributes) and ``aw`` (window attributes,
     unprefixed), lists of strings."""
