@@ -67,6 +67,19 @@ def _escapes(uri: str, root: str | None) -> str | None:
     return target
 
 
+def _unreadable(uri: str, root: str | None) -> str | None:
+    """Why a listed local file must not be read (escaping symlink, broken link, special file)."""
+    if not uri.startswith("file://"):
+        return None
+    path = uri.removeprefix("file://")
+    if not os.path.isfile(path):
+        return "not a regular file (a broken symlink, a socket or a device)"
+    target = _escapes(uri, root)
+    if target is not None:
+        return f"symlink leads outside the source folder (to {target}); set AKHBAR_ALLOW_OUTSIDE_LINKS=1 to read it"
+    return None
+
+
 def _fetch(uris: list[str]) -> dict[str, bytes]:
     """Read the batch's files; local and remote files go through fsspec (OSError propagates for retries)."""
     if not uris:
@@ -130,14 +143,12 @@ def transform_batch(
     file_rows: list[dict] = []
     readable = []
     for uri, known_sha in items:
-        target = _escapes(uri, root)
-        if target is None:
+        reason = _unreadable(uri, root)
+        if reason is None:
             readable.append((uri, known_sha))
-            continue
-        file_rows.append({"source_uri": uri, "sha256": None, "bytes": None, "format": None, "encoding": None,
-                          "status": "rejected", "documents": 0,
-                          "reason": f"symlink leads outside the source folder (to {target});"
-                          " set AKHBAR_ALLOW_OUTSIDE_LINKS=1 to read it"})
+        else:
+            file_rows.append({"source_uri": uri, "sha256": None, "bytes": None, "format": None,
+                              "encoding": None, "status": "rejected", "documents": 0, "reason": reason})
     data = _fetch([uri for uri, _ in readable])
     unchanged = 0
     limit = max_file_bytes()

@@ -177,3 +177,25 @@ def test_the_same_story_in_another_encoding_is_stored_once_and_points_at_the_fir
     assert first == [(uri(src, "cp1256.txt"),)]
     assert stored[0] == stored[1]  # no content stored twice
     assert result["duplicate_documents"] > 0
+
+
+def test_symlinks_and_broken_links_are_listed_and_accounted_for(prefect_api, tmp_path):
+    from flows.ingest import ingest
+
+    src, outside = tmp_path / "src", tmp_path / "outside"
+    src.mkdir(), outside.mkdir()
+    (src / "real.txt").write_bytes(story(title="خبر حقيقي").encode())
+    (src / "inner-link.txt").symlink_to(src / "real.txt")
+    (outside / "other.txt").write_bytes(story(title="خبر بعيد").encode())
+    (src / "outer-link.txt").symlink_to(outside / "other.txt")
+    (src / "broken-link.txt").symlink_to(tmp_path / "missing.txt")
+    wh = tmp_path / "w.duckdb"
+    result = ingest(source=str(src), warehouse=str(wh))
+    assert result["seen"] == 4
+    with connect_readonly(wh) as con:
+        rows = dict(con.execute("SELECT regexp_extract(source_uri, '[^/]+$'), status || ': ' || coalesce(reason, '')"
+                                " FROM ingest_files").fetchall())
+    assert rows["inner-link.txt"] == "loaded: "  # read through the link; first by name
+    assert rows["real.txt"].startswith("duplicate: same bytes as") and rows["real.txt"].endswith("/src/inner-link.txt")
+    assert rows["outer-link.txt"].startswith("rejected: symlink leads outside the source folder")
+    assert rows["broken-link.txt"] == "rejected: not a regular file (a broken symlink, a socket or a device)"

@@ -186,13 +186,20 @@ def list_files(source: str) -> pl.DataFrame:
     uris: list[str] = []
     sizes: list[int | None] = []
     for path, info in found.items():
-        if info.get("type", "file") != "file":
+        # Regular files, and also symlinks and special files (type "other"): those are listed so
+        # that the pipeline accounts for them (read through the link, or rejected with a reason).
+        if info.get("type", "file") not in ("file", "other"):
             continue
         rel = path[len(root_prefix) :] if path.startswith(root_prefix) else posixpath.basename(path)
         if _is_hidden(rel):
             continue
         uris.append("file://" + path if local else fs.unstrip_protocol(path))
         size = info.get("size")
+        if info.get("islink") and local:
+            try:
+                size = os.stat(path).st_size
+            except OSError:
+                size = None
         sizes.append(int(size) if size is not None else None)
     return pl.DataFrame({"source_uri": uris, "bytes": sizes}, schema={"source_uri": pl.String(), "bytes": pl.Int64()}).sort(
         "source_uri"
