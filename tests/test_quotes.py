@@ -398,3 +398,25 @@ def test_definite_org_head_resolves_to_the_organisation():
 def test_bare_attribution_words_never_crash(sentence):
     _, q = run(sentence)
     assert list(q.columns) == list(QUOTE_SCHEMA)
+
+
+def test_unclosed_mark_after_a_verb_quotes_to_the_end_of_its_sentence_only():
+    _, q = run('وقال أحمد المسماري: "الوضع تحت السيطرة تماما.', "وأضاف أن القوات جاهزة.")
+    expect(q, [("direct", "الوضع تحت السيطرة تماما", "قال", "أحمد المسماري"),
+               ("indirect", "القوات جاهزة", "أضاف", "أحمد المسماري")])
+
+
+def test_coordinated_quotation_is_the_same_speakers():
+    _, q = run('وقال أحمد المسماري "سيستمر تنفيذ الأحكام"، و"لن يفلت أحد من العقاب".')
+    expect(q, [("direct", "سيستمر تنفيذ الأحكام", "قال", "أحمد المسماري"),
+               ("direct", "لن يفلت أحد من العقاب", "قال", "أحمد المسماري")])
+
+
+def test_participle_after_a_direct_quote_keeps_its_own_clause():
+    _, q = run('حيث قال أحمد المسماري: "الوضع صعب جدا،" لافتا إلى أن "ثمنا كبيرا سيدفع".')
+    assert q["text"].to_list() == ["الوضع صعب جدا،", "ثمنا كبيرا سيدفع"]
+
+
+def test_dual_verb_ends_the_previous_clause():
+    _, q = run("وكشف الجناحان العسكريان أن إسرائيل بدأت القصف، وأشارا إلى أن الرد جاء سريعا.")
+    assert q["text"].to_list() == ["إسرائيل بدأت القصف", "الرد جاء سريعا"]

@@ -550,7 +550,20 @@ def quotes(
     )
     pairs = qm.filter(pl.col("is_open") & (pl.col("next_open") == False)).select(  # noqa: E712
         qo="r", qc="next_r", sid="sid"
-    ).sort("qo")
+    )
+    pc_real = pairs["qc"].sort()
+    # an opening mark never closed in its sentence ("صرح لو مير "نحن نرفض ... الضغط.") pairs
+    # with the sentence end (before its final punctuation): a quote never runs past its
+    # sentence, so an unbalanced mark cannot swallow the article
+    sent_last = t.group_by("sid").agg(last=pl.col("r").max(), last_tok=pl.col("token").last())
+    unclosed = qm.filter(pl.col("is_open") & pl.col("next_r").is_null()).join(
+        sent_last, on="sid", how="left"
+    ).select(
+        qo="r",
+        qc=pl.when(pl.col("last_tok").is_in(HARD_STOPS)).then(pl.col("last")).otherwise(pl.col("last") + 1),
+        sid="sid",
+    ).filter(pl.col("qc") - pl.col("qo") >= 3)
+    pairs = pl.concat([pairs, unclosed]).sort("qo")
     po, pc = pairs["qo"], pairs["qc"]
     open_flag = t.select(pl.col("r").is_in(po.implode()))["r"]
     inside_flag_pos = _prev_at_or_before(po, t["r"])  # last pair open at/before each row
@@ -682,8 +695,8 @@ def quotes(
     # before the verb (or before a comma before it)
     if len(pc):
         tok_m1 = tok.gather((r - 1).clip(lower_bound=0))
-        close1 = (r - 1).is_in(pc.implode())
-        close2 = tok_m1.is_in(["،", ","]) & (r - 2).is_in(pc.implode())
+        close1 = (r - 1).is_in(pc_real.implode())
+        close2 = tok_m1.is_in(["،", ","]) & (r - 2).is_in(pc_real.implode())
         tq_c = pl.select(pl.when(close1).then(r - 1).when(close2).then(r - 2)).to_series()
         tq_o = po.gather(pc.search_sorted(tq_c.fill_null(0), side="left").clip(upper_bound=len(pc) - 1))
         trail_ok = (
@@ -1045,7 +1058,7 @@ def quotes(
     # الخطيب في بيان صحفي إن") does not make a second quote
     prod = prod.filter(
         (pl.col("mode") != "clause")
-        | (pl.col("r") == pl.col("r").min().over(["sid", "comp"]))
+        | (pl.col("r") == pl.col("r").filter(pl.col("mode") == "clause").min().over(["sid", "comp"]))
     )
     pr = prod["r"]
     mode = prod["mode"]
@@ -1115,6 +1128,30 @@ def quotes(
     ).filter(pl.col("valid"))
     if prod.height == 0:
         return _empty()
+    # a quotation coordinated with a direct quote is the same speaker's: قال راخوي "..."،
+    # و"..." (up to three in a row)
+    if len(po):
+        pr_ = pairs.select(pl.col("qo").cast(pl.Int64), pl.col("qc").cast(pl.Int64)).filter(pl.col("qo") >= 3)
+        m1 = tok.gather(pr_["qo"] - 1)
+        m2 = tok.gather(pr_["qo"] - 2)
+        prev_close = pl.select(
+            pl.when(m1.is_in(["و"]) & (pr_["qo"] - 2).is_in(pc_real.implode())).then(pr_["qo"] - 2)
+            .when(m1.is_in(["و"]) & m2.is_in(["،", ","]) & (pr_["qo"] - 3).is_in(pc_real.implode())).then(pr_["qo"] - 3)
+        ).to_series()
+        chain = pr_.with_columns(prev_close=prev_close).filter(
+            pl.col("prev_close").is_not_null() & (pl.col("qc") - pl.col("qo") >= 2)
+        )
+        for _ in range(3):
+            if chain.height == 0:
+                break
+            src_q = prod.filter(pl.col("kind") == "direct").with_columns(prev_close=pl.col("q_re") + 1)
+            new = src_q.join(chain.rename({"qo": "c_qo", "qc": "c_qc"}), on="prev_close", how="inner").with_columns(
+                q_rs=pl.col("c_qo") + 1, q_re=pl.col("c_qc") - 1
+            )
+            new = new.join(prod.select("q_rs"), on="q_rs", how="anti")
+            if new.height == 0:
+                break
+            prod = pl.concat([prod, new.select(prod.columns)])
     prod = prod.with_columns(
         start_char=t["start_char"].gather(prod["q_rs"]),
         end_char=t["end_char"].gather(prod["q_re"]),
