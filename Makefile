@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test serve venv clean
+.PHONY: run test serve bench venv clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ run: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/akhbar serve $(ARGS)
+
+# Benchmarks are not part of `make test`: they need ../shared and take minutes.
+bench: $(STAMP)
+	$(BIN)/python bench/pipeline_bench.py $(ARGS)
+	$(BIN)/python bench/readers_during_load.py
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
