@@ -1073,6 +1073,13 @@ def quotes(
         pl.col("sv") & pl.col("key").str.contains("^[وف]") & prv(pl.col("token").is_in(["،", ","]), 1).fill_null(False)
     )["r"]
     coord = intro.filter(pl.col("r").is_in(coord.implode()) & (pl.col("sv_kind") == "verb"))["r"]
+    # ... or before a comma + reporting participle, quote-producing or not ("، موصيةً
+    # المستخدمين بتغيير ...", "، مشيراً إلى ...")
+    comma_before = t.select(prv(pl.col("token").is_in(["،", ","]), 1).fill_null(False).alias("c"))["c"]
+    part = intro.filter(
+        (pl.col("sv_kind") == "participle") & pl.col("r").is_in(t.filter(comma_before)["r"].implode())
+    )["r"]
+    coord = pl.concat([coord, part])
     cutters = pl.concat([pr, coord]).unique().sort()
     nxt_cut = _next_after(cutters, pl.select(pl.coalesce(clause_from, pr)).to_series())
     prod = prod.with_columns(
