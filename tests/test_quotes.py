@@ -420,3 +420,8 @@ def test_participle_after_a_direct_quote_keeps_its_own_clause():
 def test_dual_verb_ends_the_previous_clause():
     _, q = run("وكشف الجناحان العسكريان أن إسرائيل بدأت القصف، وأشارا إلى أن الرد جاء سريعا.")
     assert q["text"].to_list() == ["إسرائيل بدأت القصف", "الرد جاء سريعا"]
+
+
+def test_trailing_source_after_a_direct_quote_is_not_a_second_quote():
+    _, q = run('وتابع أحمد المسماري: "القوات جاهزة للرد"، بحسب موقع "كوورة" الرياضي.')
+    expect(q, [("direct", "القوات جاهزة للرد", "تابع", "أحمد المسماري")])

@@ -1135,6 +1135,16 @@ def quotes(
     ).filter(pl.col("valid"))
     if prod.height == 0:
         return _empty()
+    # a trailing source after a direct quote ("وتابع: "..."، بحسب موقع كووورة") is where the
+    # quote was reported, not a second quote
+    dq = prod.filter(pl.col("kind") == "direct").select("sid", d_rs="q_rs", d_re="q_re")
+    if dq.height:
+        covered = prod.filter(pl.col("mode") == "src_trail").select("r", "sid", "q_rs", "q_re").join(
+            dq, on="sid", how="inner"
+        ).filter((pl.col("d_rs") >= pl.col("q_rs")) & (pl.col("d_re") <= pl.col("q_re")))["r"]
+        prod = prod.filter(~((pl.col("mode") == "src_trail") & pl.col("r").is_in(covered.implode())))
+    if prod.height == 0:
+        return _empty()
     # a quotation coordinated with a direct quote is the same speaker's: قال راخوي "..."،
     # و"..." (up to three in a row)
     if len(po):
