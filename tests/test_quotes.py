@@ -425,3 +425,8 @@ def test_dual_verb_ends_the_previous_clause():
 def test_trailing_source_after_a_direct_quote_is_not_a_second_quote():
     _, q = run('وتابع أحمد المسماري: "القوات جاهزة للرد"، بحسب موقع "كوورة" الرياضي.')
     expect(q, [("direct", "القوات جاهزة للرد", "تابع", "أحمد المسماري")])
+
+
+def test_bare_org_head_takes_the_organisation_named_earlier_in_the_text():
+    _, q = run("أعلنت شركة موزيلا المطورة للمتصفح عن ثغرة جديدة.", "وقالت الشركة إن المستخدمين في خطر.")
+    assert (q["speaker_text"][0], q["speaker_type"][0]) == ("شركة موزيلا", "organization")

@@ -317,7 +317,8 @@ def _window(at: pl.DataFrame, centers: pl.Series, before: int, after: int, res: 
     stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
     return at[rows].with_columns(k=match_key(pl.col("norm").fill_null(pl.col("token")))).with_columns(
         namey=pl.col("k").str.contains(r"^[\x{0621}-\x{064A}]{2,}$") & ~pl.col("k").is_in(stop)
-        & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(_NOT_NAME_RE),
+        & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(_NOT_NAME_RE)
+        & ~(pl.col("k").str.contains(r"^[وفبلك]") & pl.col("k").str.slice(1).is_in(heads)),  # بنادي
     )
 
 
@@ -474,6 +475,59 @@ def _role_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.
         speaker_start_char=pl.when(ok).then("n_s").otherwise("speaker_start_char"),
         speaker_end_char=pl.when(ok).then("n_e").otherwise("speaker_end_char"),
     ).drop("_row", "n_text", "n_s", "n_e")
+
+
+def _org_head_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """A bare definite organisation head with no entity (الشركة، الأكاديمية) takes the
+    organisation named earlier with that head: "أعلنت شركة موزيلا ..." ... "وقالت الشركة إن"
+    -> شركة موزيلا (the head followed by one or two name words)."""
+    org_heads = pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode()
+    cand = out.with_row_index("_row").filter(
+        pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()
+        & ~pl.col("speaker_text").str.contains(r"\s")
+    ).with_columns(w=_words_key(pl.col("speaker_text"))).filter(
+        pl.col("w").str.starts_with("ال") & pl.col("w").is_in(org_heads)
+    ).with_columns(h=pl.col("w").str.slice(2))
+    if cand.height == 0:
+        return out
+    occ = at.filter(pl.col("norm").is_in(cand["h"].unique().implode())).join(
+        cand.select("article_id", "h").unique(), left_on=["article_id", "norm"], right_on=["article_id", "h"], how="semi"
+    )
+    if occ.height == 0:
+        return out
+    win = _window(at, occ["g"], 0, 2, res).select("g", "article_id", "sentence_index", "namey", "end_char")
+    n1 = win.with_columns(g=pl.col("g") - 1)
+    n2 = win.with_columns(g=pl.col("g") - 2)
+    occ = occ.select("g", "article_id", "sentence_index", "start_char", h="norm").join(
+        n1, on=["g", "article_id", "sentence_index"], how="left"
+    ).join(n2, on=["g", "article_id", "sentence_index"], how="left", suffix="_2").with_columns(
+        n_next=pl.when(pl.col("namey").fill_null(False) & pl.col("namey_2").fill_null(False)).then(2)
+        .when(pl.col("namey").fill_null(False)).then(1).otherwise(0)
+    ).filter(pl.col("n_next") > 0)
+    if occ.height == 0:
+        return out
+    occ = occ.with_columns(
+        o_e=pl.when(pl.col("n_next") == 2).then("end_char_2").otherwise("end_char"),
+        o_text=pl.concat_str(
+            [at["token"].gather(occ["g"]), at["token"].gather(occ["g"] + 1),
+             pl.when(pl.col("n_next") == 2).then(at["token"].gather((occ["g"] + 2).clip(upper_bound=at.height - 1)))],
+            separator=" ", ignore_nulls=True,
+        ),
+    )
+    hit = cand.select("_row", "article_id", "h", "start_char").join(
+        occ.select("article_id", "h", o_s="start_char", o_e="o_e", o_text="o_text"), on=["article_id", "h"], how="inner"
+    ).with_columns(
+        before=pl.col("o_s") < pl.col("start_char"), dist=(pl.col("start_char") - pl.col("o_s")).abs()
+    ).sort(["_row", "before", "dist"], descending=[False, True, False]).unique("_row", keep="first").select(
+        "_row", "o_s", "o_e", "o_text"
+    )
+    x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
+    ok = pl.col("o_text").is_not_null() & ((pl.col("o_e") - pl.col("o_s")) == pl.col("o_text").str.len_chars())
+    return x.with_columns(
+        speaker_text=pl.when(ok).then("o_text").otherwise("speaker_text"),
+        speaker_start_char=pl.when(ok).then("o_s").otherwise("speaker_start_char"),
+        speaker_end_char=pl.when(ok).then("o_e").otherwise("speaker_end_char"),
+    ).drop("_row", "o_s", "o_e", "o_text")
 
 
 def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
@@ -1204,5 +1258,6 @@ def quotes(
     out = out.with_columns(_person=pl.lit(False))
     out = _expand_surnames(out, at, res)
     out = _role_to_name(out, at, res)
+    out = _org_head_to_name(out, at, res)
     out = _speaker_type(out, mentions, res)
     return out.select(list(QUOTE_SCHEMA)).cast(QUOTE_SCHEMA)  # type: ignore[arg-type]  # type: ignore[arg-type]
