@@ -140,6 +140,9 @@ def common_words(seeds_dir: str = "") -> pl.Series:
     )["key"]
 
 
+WINDOW_AFFIXES = False  # more affixes in the ±2 window: no gain on dev (0.729 vs 0.731)
+
+
 def vocab_attributes(keys: pl.DataFrame, lex: pl.DataFrame) -> pl.DataFrame:
     """One row per distinct ``key``: ``a0`` (own attributes) and ``aw`` (window attributes,
     unprefixed), lists of strings."""
@@ -192,12 +195,15 @@ def vocab_attributes(keys: pl.DataFrame, lex: pl.DataFrame) -> pl.DataFrame:
         pl.lit("ln=") + pl.col("ln"),
         lx_all,
     )
+    extra = [pl.lit("p2=") + s.str.slice(0, 2), pl.lit("x1=") + s.str.slice(-1),
+             pl.lit("x3=") + s.str.slice(-3)] if WINDOW_AFFIXES else []
     aw = pl.concat_list(
         pl.lit("w=") + key,
         pl.lit("s=") + s,
         pl.lit("x2=") + s.str.slice(-2),
         pl.lit("cl=") + pl.col("cl") + pl.lit("|") + pl.col("al"),
         pl.lit("sh=") + pl.col("shape"),
+        *extra,
         lx_all,
     )
     return v.select("key", a0=a0, aw=aw)
