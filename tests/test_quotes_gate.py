@@ -66,9 +66,9 @@ def test_no_regression_per_kind(scores, baseline, kind):
     assert got["recall"] >= pinned["recall"] - tol, (kind, got)
 
 
-@pytest.mark.xfail(reason="issue 5 bars not reached yet (see tests/gold/quotes_baseline.json 'bars'): "
-                   "recall of direct quotes without colon and speaker linking of names the gazetteer "
-                   "NER does not know", strict=False)
+@pytest.mark.xfail(reason="issue 5 bars not all reached (tests/gold/quotes_baseline.json 'bars'): P, R and "
+                   "indirect R pass; speaker accuracy is ~0.82 < 0.85 (names and roles the entity stage "
+                   "does not know, organisations named only by a definite head)", strict=False)
 def test_issue_bars(scores, baseline):
     bars = baseline["bars"]
     assert scores["precision"] >= bars["precision"]
