@@ -204,3 +204,19 @@ def test_backfill_from_the_ui_custom_run_form(served):
         ).fetchone()[0]
     assert run == ("completed", 11)
     assert march == 6  # 01_cairo (1), 08_trec (3), 09_gigaword (2)
+
+
+def test_akhbar_backfill_triggers_the_deployment_on_the_running_server(served):
+    api, wh, _ = served
+    port = api.base.removesuffix("/api").rsplit(":", 1)[1]
+    exe = Path(sys.executable).with_name("akhbar")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    out = subprocess.run([str(exe), "backfill", "--start", "2024-01-01", "--end", "2024-02-28", "--port", port],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    link = out.stdout.strip().splitlines()[-1]
+    assert link.startswith(f"backfill started on the server: http://127.0.0.1:{port}/runs/flow-run/")
+    final = api.wait_final(link.rsplit("/", 1)[1], timeout=240)
+    assert final["state"]["type"] == "COMPLETED"
+    assert final["parameters"]["request"] == {"start_date": "2024-01-01", "end_date": "2024-02-28",
+                                              "mode": "missing", "dry_run": False}
