@@ -120,7 +120,11 @@ def load_lexicon(seeds_dir: str = "", lexicon_path: str = "") -> pl.DataFrame:
     lp = Path(lexicon_path) if lexicon_path else LEXICON_PATH
     if lp.exists():
         lx = pl.read_csv(lp, infer_schema=False, comment_prefix="#")
-        parts.append(lx.select("key", "cls"))
+        sh = lx.filter(pl.col("cls").str.starts_with("sh_"))
+        # a simhash bit string gives its prefixes as classes (hierarchical word classes)
+        for nb in (4, 8, 12, 16):
+            parts.append(sh.select("key", cls=pl.lit(f"sh{nb}_") + pl.col("cls").str.slice(3, nb)))
+        parts.append(lx.filter(~pl.col("cls").str.starts_with("sh_")).select("key", "cls"))
     return (
         pl.concat(parts)
         .unique(maintain_order=True)

@@ -91,7 +91,45 @@ def build(corpus_dir: Path, step: int = 4, neighbours: bool = False) -> pl.DataF
     ))
     if neighbours:
         rows += _neighbour_classes(t, g.filter(pl.col("n") >= 10)["stem"])
+    if SIMHASH_BITS:
+        rows.append(_simhash_classes(t, g.filter(pl.col("n") >= 10)["stem"]))
     return pl.concat(rows).unique(maintain_order=True).sort("key", "cls")
+
+
+SIMHASH_BITS = 0  # 0 = off
+
+
+def _simhash_classes(t: pl.DataFrame, stems: pl.Series, top: int = 300) -> pl.DataFrame:
+    """Distributional word classes without numpy: each stem's PPMI vector over the ``top``
+    most frequent tokens at offsets -2, -1, +1, +2 is projected on SIMHASH_BITS fixed random
+    directions (seeded); the signs give a bit string ``sh_0110...`` whose prefixes act like
+    hierarchical cluster ids (words with similar contexts share long prefixes)."""
+    import random
+
+    freq = t.group_by("key").agg(c=pl.len()).sort(["c", "key"], descending=[True, False]).head(top)["key"]
+    parts = []
+    for k in (-2, -1, 1, 2):
+        parts.append(
+            t.select("stem", nb=ner._shift_in_sent("key", k))
+            .filter(pl.col("stem").is_in(stems.implode()) & pl.col("nb").is_in(freq.implode()))
+            .select("stem", dim=pl.lit(f"{k}:") + pl.col("nb"))
+        )
+    e = pl.concat(parts).group_by("stem", "dim").agg(c=pl.len())
+    N = e["c"].sum()
+    e = e.with_columns(
+        cw=pl.col("c").sum().over("stem"), cd=pl.col("c").sum().over("dim")
+    ).with_columns(
+        v=(pl.col("c") * N / (pl.col("cw") * pl.col("cd"))).log().clip(lower_bound=0.0)
+    ).filter(pl.col("v") > 0)
+    dims = sorted(e["dim"].unique().to_list())
+    rnd = random.Random(20261129)
+    R = pl.DataFrame({"dim": dims, **{f"r{j}": [rnd.gauss(0.0, 1.0) for _ in dims] for j in range(SIMHASH_BITS)}})
+    proj = e.join(R, on="dim").group_by("stem").agg(
+        [(pl.col("v") * pl.col(f"r{j}")).sum().alias(f"p{j}") for j in range(SIMHASH_BITS)]
+    )
+    bits = pl.concat_str([pl.when(pl.col(f"p{j}") > 0).then(pl.lit("1")).otherwise(pl.lit("0"))
+                          for j in range(SIMHASH_BITS)])
+    return proj.select(key="stem", cls=pl.lit("sh_") + bits)
 
 
 def _neighbour_classes(t: pl.DataFrame, stems: pl.Series, top: int = 200) -> list[pl.DataFrame]:
