@@ -44,7 +44,8 @@ def corpus_tokens(files: list[str]) -> pl.DataFrame:
     return segment.tokens(sents)
 
 
-def build(corpus_dir: Path, step: int = 4, neighbours: bool = False) -> pl.DataFrame:
+def build(corpus_dir: Path, step: int = 4, neighbours: bool = False,
+          tagger: str | None = None) -> pl.DataFrame:
 
     res = load_resources()
     toks = corpus_tokens(sample_files(corpus_dir, step))
@@ -89,6 +90,18 @@ def build(corpus_dir: Path, step: int = 4, neighbours: bool = False) -> pl.DataF
     rows.append(g.filter(pl.col("rank") < 30000).select(
         key="stem", cls=pl.lit("fq_") + pl.col("n").log(2).floor().cast(pl.Int64).clip(0, 14).cast(pl.String)
     ))
+    if tagger:
+        # self-training: share of the stem's occurrences the (stage-1) model tags as a name
+        pred = ner.tag_table(t.select("r", "sid", "key"), t["rt"], res, tagger)
+        tt = t.select("stem", "ar").with_columns(mt=pred.str.slice(2)).filter(pl.col("ar"))
+        mg = tt.group_by("stem").agg(
+            n=pl.len(), per=(pl.col("mt") == "PER").mean(), loc=(pl.col("mt") == "LOC").mean(),
+            org=(pl.col("mt") == "ORG").mean(),
+        ).filter(pl.col("n") >= 3)
+        for ty, c in (("PER", "per"), ("LOC", "loc"), ("ORG", "org")):
+            rows.append(mg.filter(pl.col(c) >= 0.5).select(key="stem", cls=pl.lit(f"mx_{ty}")))
+            rows.append(mg.filter(pl.col(c).is_between(0.2, 0.5, closed="left"))
+                        .select(key="stem", cls=pl.lit(f"mx_{ty}_lo")))
     if neighbours:
         rows += _neighbour_classes(t, g.filter(pl.col("n") >= 10)["stem"])
     if SIMHASH_BITS:
