@@ -725,7 +725,7 @@ def _model_spans(t: pl.DataFrame, rules: pl.DataFrame, res: Resources, model: st
     ).cast({c: rules.schema[c] for c in SPAN_COLS})
 
 
-MERGE = "model_first"
+MERGE = "strong_rules"
 
 
 def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = None,
@@ -745,6 +745,18 @@ def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = No
     if mm.height == 0:
         return m
     mode = merge or MERGE
+    if mode == "strong_rules":
+        # the model saw every rule tag as a feature, so only the rule spans that carry
+        # more than a tag are kept: a title, a gazetteer canonical name, an organisation (head +
+        # definite phrase: the model often stops early), a multi-token person,
+        # a surname-only person (not a lone given name) -- they win over same-type model spans
+        # they touch and fill gaps; the other rule spans are dropped
+        gn = t.select(r_start="r", lone_gn=pl.col("gn_key").is_not_null())
+        m = m.join(gn, on="r_start", how="left").filter(
+            pl.col("title").is_not_null() | pl.col("canon").is_not_null() | (pl.col("type") == "ORG")
+            | ((pl.col("type") == "PER") & ((pl.col("r_len") >= 1) | ~pl.col("lone_gn").fill_null(False)))
+        ).select(SPAN_COLS)
+        mode = "model_first"
     if mode == "model_first":
         # a model span that overlaps a rule span of the same type gives way to it (the rule
         # span has the title split off, the clitics and the canonical name right); other
