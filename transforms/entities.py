@@ -1,4 +1,15 @@
-"""tokens -> entity mentions (PER / ORG / LOC), rule-based, vectorised Polars.
+"""tokens -> entity mentions (PER / ORG / LOC): rules + a trained CRF, vectorised Polars.
+
+Two layers (``mention_spans``): the rule spans below, and the spans of the CRF trained on
+ANERcorp (``transforms/ner.py``, ``models/ner.crfsuite``; it sees every rule tag as a feature).
+Merge (``MERGE = "strong_rules"``, chosen on the ANERcorp dev split, seed facts kept): model
+spans first; a rule span is kept only when it carries more than a tag -- a title, a gazetteer
+canonical name, an organisation phrase, a surname-only person, or an untitled multi-token
+person the model found part of -- and then it wins over the same-type model spans it touches
+and fills gaps.  A model span starting with a title gets it moved to ``title``; its proclitics
+are stripped as the lexicons say (else و/ف/ب/ل/ك before ال, لل -> ال); one-token model spans on
+an ambiguous given name or a frequent word the rules never tag (المدينة) are dropped.  Without
+``models/ner.crfsuite`` (or ``model=False``) only the rules run.
 
 Everything runs as Polars expressions over (a) the *vocabulary* (unique tokens: lexicon
 look-ups with clitic stripping are computed once per distinct token) and (b) the tokens
@@ -726,6 +737,7 @@ def _model_spans(t: pl.DataFrame, rules: pl.DataFrame, res: Resources, model: st
 
 
 MERGE = "strong_rules"
+STRICT_MULTI_PER = True
 
 
 def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = None,
@@ -756,6 +768,17 @@ def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = No
             pl.col("title").is_not_null() | pl.col("canon").is_not_null() | (pl.col("type") == "ORG")
             | ((pl.col("type") == "PER") & ((pl.col("r_len") >= 1) | ~pl.col("lone_gn").fill_null(False)))
         ).select(SPAN_COLS)
+        if STRICT_MULTI_PER:
+            # an untitled multi-token rule person counts only where the model found a person
+            # inside it (the model split or shortened the name)
+            inside = m.join(mm.filter(pl.col("type") == "PER").select(ms="r_start", me="r_end"), how="cross").filter(
+                (pl.col("ms") >= pl.col("r_start")) & (pl.col("me") <= pl.col("r_end"))
+            ).select("r_start", "r_end").unique()
+            plain = (pl.col("type") == "PER") & (pl.col("r_len") >= 1) & pl.col("title").is_null() & pl.col("canon").is_null()
+            m = pl.concat([
+                m.filter(~plain),
+                m.filter(plain).join(inside, on=["r_start", "r_end"], how="semi"),
+            ]).sort("r_start")
         mode = "model_first"
     if mode == "model_first":
         # a model span that overlaps a rule span of the same type gives way to it (the rule
