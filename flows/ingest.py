@@ -18,6 +18,7 @@ from prefect.runtime import flow_run  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from akhbar.pipeline import plan_batches  # noqa: E402
+from flows.report_task import publish_report  # noqa: E402
 from flows.tasks import (  # noqa: E402
     ensure_writer_limit,
     finish_run,
@@ -62,6 +63,7 @@ def ingest(
         finish_run(warehouse, run_id, status, counts)
         shutil.rmtree(staging_root, ignore_errors=True)
     publish_summary(warehouse, run_id, counts)
+    publish_report(warehouse, run_id)
     logger.info("run %s: %s", run_id, counts)
     return {"run_id": run_id, **counts}
 

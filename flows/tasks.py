@@ -22,6 +22,7 @@ from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate  # noqa:
 from prefect.concurrency.sync import concurrency  # noqa: E402
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound  # noqa: E402
 
+from akhbar import progress  # noqa: E402
 from akhbar.pipeline import BatchResult, transform_batch  # noqa: E402
 from akhbar.summary import run_summary_markdown  # noqa: E402
 from akhbar.warehouse import Warehouse  # noqa: E402
@@ -119,16 +120,21 @@ def process_batches(
               "sentences": 0, "tokens": 0, "entity_mentions": 0, "quotes": 0, "duplicate_documents": 0}
     queue = deque(enumerate(batches))
     pending: deque = deque()
+    total, done = sum(len(b) for b in batches), 0
+    progress.advance(0, total)  # the terminal bar of `akhbar run`, the progress artifact in the UI
     while queue or pending:
         while queue and len(pending) <= workers:
             i, items = queue.popleft()
-            pending.append(transform.submit(items, str(staging_root / f"batch-{i:05d}"), root))
-        result: BatchResult = pending.popleft().result()
+            pending.append((items, transform.submit(items, str(staging_root / f"batch-{i:05d}"), root)))
+        batch, future = pending.popleft()
+        result: BatchResult = future.result()
         counts["unchanged"] += result.files_unchanged
         for stage, secs in result.seconds.items():
             counts[f"seconds_{stage}"] = counts.get(f"seconds_{stage}", 0.0) + secs
         if result.files_processed == 0:
             shutil.rmtree(result.staging, ignore_errors=True)
+            done += len(batch)
+            progress.advance(done, total)
             continue
         t = time.perf_counter()
         loaded = load(warehouse, run_id, result.staging)
@@ -137,4 +143,6 @@ def process_batches(
             counts[key] += loaded[f"files_{key}"]
         for key in ("articles", "sentences", "tokens", "entity_mentions", "quotes", "duplicate_documents"):
             counts[key] += loaded[key]
+        done += len(batch)
+        progress.advance(done, total)
     return counts
