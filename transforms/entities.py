@@ -771,7 +771,10 @@ def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = No
         if STRICT_MULTI_PER:
             # an untitled multi-token rule person counts only where the model found a person
             # inside it (the model split or shortened the name)
-            inside = m.join(mm.filter(pl.col("type") == "PER").select(ms="r_start", me="r_end"), how="cross").filter(
+            sid = t.select(r_start="r", sid="sid")
+            per_m = mm.filter(pl.col("type") == "PER").select(ms="r_start", me="r_end").join(
+                sid.rename({"r_start": "ms"}), on="ms", how="left")
+            inside = m.join(sid, on="r_start", how="left").join(per_m, on="sid", how="inner").filter(
                 (pl.col("ms") >= pl.col("r_start")) & (pl.col("me") <= pl.col("r_end"))
             ).select("r_start", "r_end").unique()
             plain = (pl.col("type") == "PER") & (pl.col("r_len") >= 1) & pl.col("title").is_null() & pl.col("canon").is_null()
