@@ -127,6 +127,12 @@ def cmd_run(args) -> int:
         f" {result.get('tokens', 0)} tokens, {result.get('entity_mentions', 0)} entity mentions,"
         f" {result.get('quotes', 0)} quotes"
     )
+    if result.get("duplicate_documents"):
+        print(f"  stored once: {result['duplicate_documents']} documents repeat stored articles (see duplicate_documents)")
+    stages = {k.removeprefix("seconds_"): v for k, v in result.items() if k.startswith("seconds_")}
+    if sum(stages.values()) > 0:
+        total = sum(stages.values())
+        print("  time by stage: " + ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in stages.items()))
     if result["rejected"]:
         from akhbar.warehouse import connect_readonly
 
