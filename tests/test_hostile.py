@@ -45,6 +45,7 @@ CORPUS = {
     "cr-only.txt": (story().replace("\n", "\r").encode(), "loaded", None, AR),
     "crlf.txt": (story().replace("\n", "\r\n").encode(), "loaded", None, AR),
     "one-huge-line.txt": ((TITLE + "\n" + (AR + "، ") * 40_000).encode(), "loaded", None, AR),
+    "run-on-speech-verbs.txt": (story(title="قال قال", body="قال الوزير إن " * 20_000).encode(), "loaded", None, "قال الوزير إن قال الوزير إن"),
     "unbalanced-quotes.txt": (story(body=f'قال الوزير: "{AR}\nوأضاف «أن الخطة جاهزة').encode(), "loaded", None, AR),
     "tatweel.txt": (story(body=AR.replace("الحكومة", "الحكـــومة")).encode(), "loaded", None, AR),
     "presentation-forms.txt": (story(title="ﺍﻟﺤﻜﻮﻣﺔ ﺗﻌﻠﻦ").encode(), "loaded", None, AR),

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from transforms.clean import clean_documents
+from transforms.read import DOCUMENT_SCHEMA
 from transforms.segment import datelines, paragraphs, sentences, tokens
 
 SEED = (
@@ -509,3 +510,21 @@ def test_seed_sentence_and_token_offsets(seed_articles):
     assert tok["token"].to_list() == [
         t for line in sent["text"] for t in simple_word_tokenize(line)
     ]
+
+
+def test_a_run_on_sentence_is_cut_at_word_boundaries_with_exact_offsets():
+    from transforms.segment import MAX_SENTENCE_CHARS
+
+    body = "قال الوزير إن " * 1000  # 14,000 characters, no full stop
+    art = clean_documents(pl.DataFrame(
+        [{"article_id": "a", "source_uri": "u", "doc_key": "", "url": None, "title": "عنوان", "source_name": None,
+          "author": None, "published_at": None, "body": body, "format": "txt", "encoding": "utf-8",
+          "content_sha256": "x"}], schema=DOCUMENT_SCHEMA))
+    s = sentences(art)
+    text = art["text"][0]
+    assert s["sentence_index"].to_list() == list(range(s.height))
+    assert s.height == 1 + -(-len(body.strip()) // MAX_SENTENCE_CHARS)  # the title, then the pieces
+    for row in s.iter_rows(named=True):
+        assert text[row["start_char"]:row["end_char"]] == row["text"]
+        assert len(row["text"]) <= MAX_SENTENCE_CHARS + len("الوزير")
+        assert not row["text"].startswith(" ") and not row["text"].endswith(" ")
