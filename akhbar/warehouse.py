@@ -51,11 +51,22 @@ def connect_readonly(path: str | Path, wait_seconds: float = 30.0) -> duckdb.Duc
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `akhbar run` first")
+    return _connect_waiting(str(path), read_only=True, wait_seconds=wait_seconds)
+
+
+# A writer waits this long for readers of other processes to let go of the file (each query of
+# `akhbar sql` / `akhbar shell` opens and closes its own connection).
+WRITER_WAIT_SECONDS = 120.0
+
+
+def _connect_waiting(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retrying DuckDB's file-lock error (another process has the file open in a
+    conflicting mode) with backoff for up to `wait_seconds`."""
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=True)
+            return duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as e:
             if "lock" not in str(e).lower() or time.monotonic() >= deadline:
                 raise
@@ -84,7 +95,7 @@ class Warehouse:
             self._lock = open(f"{self.path}.lock", "a")
             fcntl.flock(self._lock, fcntl.LOCK_EX)
         try:
-            self.con = duckdb.connect(str(self.path))
+            self.con = _connect_waiting(str(self.path), read_only=False, wait_seconds=WRITER_WAIT_SECONDS)
             self.migrate()
         except BaseException:
             self._release()

@@ -287,3 +287,28 @@ def test_duplicates_within_a_batch_keep_the_first_document(tmp_path):
         again = wh.con.execute("SELECT article_id, duplicate_of FROM duplicate_documents").fetchall()
     assert stored == [("x1", "L1")]
     assert dups == again == [("x2", "x1")]
+
+
+READER = """
+import sys, time
+from akhbar.warehouse import connect_readonly
+con = connect_readonly(sys.argv[1])
+print("reading", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+"""
+
+
+def test_a_writer_waits_for_a_reader_in_another_process(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "w.duckdb"
+    Warehouse(path).close()
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(path), "1.5"], stdout=subprocess.PIPE, text=True)
+    assert reader.stdout.readline().strip() == "reading"
+    with Warehouse(path) as wh:  # DuckDB refuses at once while the reader holds the file: the writer waits
+        wh.begin_run("r1", "src")
+    assert reader.wait(timeout=30) == 0
+    with connect_readonly(path) as con:
+        assert con.execute("SELECT run_id FROM runs").fetchall() == [("r1",)]
