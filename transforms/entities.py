@@ -881,7 +881,9 @@ def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,
         )
     m = m.filter(pl.col("surface").str.len_chars() > 0)
 
-    # entity ids: sha256 over the distinct (type, canonical) pairs only
+    # entity ids: sha256 over the distinct (type, canonical) pairs only. Python here on purpose:
+    # Polars has no SHA-256 and its own hash is not stable across versions, while entity_id must be;
+    # it runs once per distinct entity of the batch (a few thousand), not per token.
     keys = m.select("type", "canon").unique()
     ids = [
         hashlib.sha256(f"{ty}\x1f{normalize(cn)}".encode()).hexdigest()[:16]

@@ -162,6 +162,8 @@ def _neighbour_classes(t: pl.DataFrame, stems: pl.Series, top: int = 200) -> lis
 
 
 def write(df: pl.DataFrame, path: Path, note: str) -> None:
+    """Training time only (`akhbar ner train`), never in the pipeline: the exact bytes of the
+    committed models/ner_lexicon.csv (no CSV quoting) are what makes rebuilds bit for bit."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(f"# {note}\n")
