@@ -1,6 +1,6 @@
 """The `akhbar` command line.
 
-    akhbar run    [--source PATH_OR_URL] [--warehouse PATH] [--batch-size N]
+    akhbar run    [--source PATH_OR_URL] [--warehouse PATH] [--batch-size N] [--workers N | --dask-address URL] [--staging URL]
     akhbar sql    QUERY_OR_FILE.sql [--warehouse PATH] [--format table|csv|json] [--output FILE.csv|.parquet|.json]
     akhbar shell  [--warehouse PATH]
     akhbar schema
@@ -37,6 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p_run, source=True)
     p_run.add_argument("--batch-size", type=int, default=config.DEFAULT_BATCH_SIZE, help="files per batch")
     p_run.add_argument("--quiet", action="store_true", help="print the summary only (no example query)")
+    where = p_run.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N",
+                       help="transform on a local Dask cluster of N single-threaded worker processes"
+                       " (default: a thread pool in this process)")
+    where.add_argument("--dask-address", metavar="URL",
+                       help="transform on the workers of an existing Dask scheduler (tcp://host:8786); see docs/scale.md")
+    p_run.add_argument("--staging", metavar="URL",
+                       help="folder or fsspec URL where transforms leave Parquet for the loader, shared with"
+                       " the workers (env AKHBAR_STAGING; default: staging/ beside the warehouse)")
     p_run.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="progress bar with rate and ETA on stderr (default: when stderr is a terminal)")
 
@@ -113,8 +122,17 @@ def cmd_run(args) -> int:
 
     source, warehouse = config.source(args.source), config.warehouse(args.warehouse)
     started = time.perf_counter()
+    flow = ingest
+    if getattr(args, "workers", None) is not None or getattr(args, "dask_address", None):
+        from flows.ingest import task_runner
+
+        if args.workers is not None and args.workers < 1:
+            print(f"akhbar run: --workers must be >= 1, got {args.workers}", file=sys.stderr)
+            return 2
+        flow = ingest.with_options(task_runner=task_runner(args.workers, args.dask_address))
     with terminal_bar("akhbar run", enabled=getattr(args, "progress", None)):
-        result = ingest(source=source, warehouse=warehouse, batch_size=args.batch_size)
+        result = flow(source=source, warehouse=warehouse, batch_size=args.batch_size,
+                      staging=getattr(args, "staging", None))
     elapsed = time.perf_counter() - started
     print()
     print(f"akhbar run {result['run_id']}: {source} -> {warehouse} in {elapsed:.1f} s")
@@ -133,6 +151,8 @@ def cmd_run(args) -> int:
     if sum(stages.values()) > 0:
         total = sum(stages.values())
         print("  time by stage: " + ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in stages.items()))
+    if result.get("transform_processes", 0) > 1:
+        print(f"  transformed by {result['transform_processes']} worker processes")
     if result["rejected"]:
         from akhbar.warehouse import connect_readonly
 

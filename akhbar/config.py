@@ -22,8 +22,25 @@ def warehouse(value: str | None = None) -> str:
 
 
 def staging_dir(warehouse_path: str) -> Path:
-    """Where transform tasks stage each batch as Parquet before the loader ingests it."""
+    """Default staging: a folder beside the warehouse file."""
     return Path(warehouse_path).resolve().parent / "staging"
+
+
+def staging(warehouse_path: str, value: str | None = None) -> str:
+    """Where transform tasks stage each batch as Parquet before the loader ingests it: a local
+    folder or an fsspec URL that workers and the loader share (--staging > AKHBAR_STAGING >
+    <warehouse dir>/staging)."""
+    chosen = value or os.environ.get("AKHBAR_STAGING")
+    if not chosen:
+        return str(staging_dir(warehouse_path))
+    if "://" in chosen.removeprefix("file://"):
+        return chosen.rstrip("/")
+    return str(Path(chosen.removeprefix("file://")).resolve())
+
+
+def join(location: str, name: str) -> str:
+    """`location`/`name` for a local folder or an fsspec URL."""
+    return f"{location.rstrip('/')}/{name}"
 
 
 def prefect_home() -> Path:

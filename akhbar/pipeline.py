@@ -9,6 +9,7 @@ therefore pass paths, never DataFrames.
 import hashlib
 import os
 import shutil
+import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ class BatchResult:
     files_unchanged: int  # files skipped: same bytes as already loaded
     documents: int
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage (read, clean, ...)
+    worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")  # who transformed it
 
 
 STAGES = ("read", "clean", "segment", "entities", "quotes", "stage")
@@ -133,12 +135,12 @@ def transform_batch(
     items: list[tuple[str, str | None]], staging: str | Path, root: str | None = None
 ) -> BatchResult:
     """Read, transform and stage one batch. Unchanged files are counted and skipped; with `root`
-    (the source folder), files that symlinks lead outside of it are rejected, not read."""
+    (the source folder), files that symlinks lead outside of it are rejected, not read.
+    `staging` is a local folder or an fsspec URL (s3://bucket/prefix/batch-00001) shared with
+    the loader."""
     started = time.perf_counter()
-    staging = Path(staging)
-    if staging.exists():  # a retried task starts from scratch
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    staging = str(staging)
+    remove_staging(staging)  # a retried task starts from scratch
     docs: list[dict] = []
     file_rows: list[dict] = []
     readable = []
@@ -153,7 +155,7 @@ def transform_batch(
     unchanged = 0
     limit = max_file_bytes()
     for uri, known_sha in readable:
-        blob = data[uri]
+        blob = data.pop(uri)
         if known_sha is not None and hashlib.sha256(blob).hexdigest() == known_sha:
             unchanged += 1
             continue
@@ -163,13 +165,46 @@ def transform_batch(
         file_docs, file_row = read.read_bytes(uri, blob)
         docs.extend(file_docs)
         file_rows.append(file_row)
+    if not file_rows:  # nothing new in this batch: nothing to stage, nothing for the loader
+        return BatchResult(staging, 0, unchanged, 0, {"read": time.perf_counter() - started})
     documents = pl.DataFrame(docs, schema=read.DOCUMENT_SCHEMA)
+    del docs
     files = pl.DataFrame(file_rows, schema=read.FILE_SCHEMA)
     seconds = {"read": time.perf_counter() - started}
     frames = transform_frames(documents, seconds)
     t = time.perf_counter()
-    files.write_parquet(staging / "files.parquet")
-    for name, frame in frames.items():
-        frame.write_parquet(staging / f"{name}.parquet")
+    write_staged(staging, {"files": files, **frames})
     seconds["stage"] = time.perf_counter() - t
-    return BatchResult(str(staging), len(file_rows), unchanged, documents.height, seconds)
+    return BatchResult(staging, len(file_rows), unchanged, documents.height, seconds)
+
+
+def _is_remote(location: str) -> bool:
+    return "://" in location.removeprefix("file://")
+
+
+def write_staged(staging: str, frames: dict[str, pl.DataFrame]) -> None:
+    """One Parquet file per table under `staging` (local folder or fsspec URL)."""
+    if not _is_remote(staging):
+        folder = Path(staging.removeprefix("file://"))
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in frames.items():
+            frame.write_parquet(folder / f"{name}.parquet")
+        return
+    fs, root = fsspec.core.url_to_fs(staging)
+    fs.makedirs(root, exist_ok=True)
+    for name, frame in frames.items():
+        with fs.open(f"{root.rstrip('/')}/{name}.parquet", "wb") as f:
+            frame.write_parquet(f)
+
+
+def remove_staging(staging: str | Path) -> None:
+    """Delete a staged batch (or a run's staging folder), local or remote; missing is fine."""
+    staging = str(staging)
+    if not _is_remote(staging):
+        shutil.rmtree(staging.removeprefix("file://"), ignore_errors=True)
+        return
+    fs, root = fsspec.core.url_to_fs(staging)
+    try:
+        fs.rm(root, recursive=True)
+    except (FileNotFoundError, OSError):
+        pass

@@ -186,30 +186,34 @@ class Warehouse:
         not duplicates) are inserted; ingest_files gets the files' outcome.
         Returns counts: files per status and rows per table.
         """
-        staging = Path(staging)
-        files = pl.read_parquet(staging / "files.parquet")
+        staged = _Staged(self.con, staging)
+        files = staged.frame("files")
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
             files = self._resolve_duplicates(files)
             con.register("batch_files", files.to_arrow())
             # Old rows of every processed file go, whatever its new outcome (a file that turned bad
-            # or duplicate no longer backs its old articles).
+            # or duplicate no longer backs its old articles). Hash joins on the file URI (an archive
+            # member's URI is <file>!<member>); only a file URI that itself holds '!' needs the
+            # prefix comparison, which is a nested loop over the articles table.
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE batch_old_articles AS"
-                " SELECT a.article_id FROM articles a JOIN batch_files f"
-                " ON a.source_uri = f.source_uri OR starts_with(a.source_uri, f.source_uri || '!')"
+                " SELECT a.article_id FROM articles a JOIN batch_files f ON a.source_uri = f.source_uri"
+                " UNION SELECT a.article_id FROM articles a JOIN batch_files f"
+                "   ON split_part(a.source_uri, '!', 1) = f.source_uri WHERE contains(a.source_uri, '!')"
+                " UNION SELECT a.article_id FROM articles a JOIN (SELECT source_uri FROM batch_files"
+                "   WHERE contains(source_uri, '!')) f ON starts_with(a.source_uri, f.source_uri || '!')"
             )
             # Articles of loaded files only (a duplicate file's documents are not stored twice).
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE batch_articles AS"
-                " SELECT a.* FROM read_parquet(?) a"
+                f" SELECT a.* FROM {staged.relation('articles')} a"
                 " WHERE EXISTS (SELECT 1 FROM batch_files f WHERE f.status = 'loaded' AND"
-                " (a.source_uri = f.source_uri OR starts_with(a.source_uri, f.source_uri || '!')))",
-                [_parquet(staging, "articles")],
+                " (a.source_uri = f.source_uri OR starts_with(a.source_uri, f.source_uri || '!')))"
             )
             n_dup_docs = self._set_aside_duplicate_documents(run_id)
-            counts = self._replace_articles(run_id, staging)
+            counts = self._replace_articles(run_id, staged)
             counts["duplicate_documents"] = n_dup_docs
             con.execute("DELETE FROM ingest_files WHERE source_uri IN (SELECT source_uri FROM batch_files)")
             # A loaded file whose documents were (partly) stored already says so in its reason.
@@ -225,7 +229,7 @@ class Warehouse:
                 "   GROUP BY f2.source_uri) d ON d.source_uri = f.source_uri",
                 [run_id, _now()],
             )
-            self._rebuild_entities()
+            self._refresh_entities()
             _fault_point()
             con.execute("COMMIT")
         except BaseException:
@@ -233,6 +237,7 @@ class Warehouse:
             raise
         finally:
             con.unregister("batch_files")
+            staged.close()
         for status in ("loaded", "rejected", "duplicate"):
             counts[f"files_{status}"] = files.filter(pl.col("status") == status).height
         return counts
@@ -240,51 +245,65 @@ class Warehouse:
     def reload_articles(self, run_id: str, staging: str | Path) -> dict[str, int]:
         """Replace stored articles by a staged re-extraction of them (backfill mode `reprocess`),
         in one transaction. ingest_files is untouched: no file was read. Returns rows per table."""
-        staging = Path(staging)
+        staged = _Staged(self.con, staging)
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE batch_articles AS SELECT * FROM read_parquet(?)",
-                [_parquet(staging, "articles")],
-            )
+            con.execute(f"CREATE OR REPLACE TEMP TABLE batch_articles AS SELECT * FROM {staged.relation('articles')}")
             con.execute("CREATE OR REPLACE TEMP TABLE batch_old_articles AS SELECT article_id FROM batch_articles")
-            counts = self._replace_articles(run_id, staging)
-            self._rebuild_entities()
+            counts = self._replace_articles(run_id, staged)
+            self._refresh_entities()
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        finally:
+            staged.close()
         return counts
 
-    def _replace_articles(self, run_id: str, staging: Path) -> dict[str, int]:
+    def _replace_articles(self, run_id: str, staged: "_Staged") -> dict[str, int]:
         """Inside a transaction: delete every row of batch_old_articles and batch_articles from all
-        article tables, then insert batch_articles and their staged child rows."""
+        article tables, then insert batch_articles and their staged child rows.
+
+        Also leaves TEMP TABLE batch_entity_ids: the entities whose mentions this batch removed or
+        added, the only ones `_refresh_entities` recomputes. Child rows exist only under a stored
+        article, so when no article of the batch is stored yet (new files) the child tables are
+        not scanned at all: a batch's load costs the same on an empty and on a large warehouse."""
         con = self.con
         counts: dict[str, int] = {}
-        for table in ARTICLE_TABLES:
-            con.execute(
-                f"DELETE FROM {table} WHERE article_id IN"
-                " (SELECT article_id FROM batch_old_articles UNION SELECT article_id FROM batch_articles)"
-            )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE batch_doomed AS SELECT article_id FROM articles WHERE article_id IN"
+            " (SELECT article_id FROM batch_old_articles UNION SELECT article_id FROM batch_articles)"
+        )
+        (doomed,) = con.execute("SELECT count(*) FROM batch_doomed").fetchone()
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE batch_entity_ids AS SELECT DISTINCT entity_id FROM entity_mentions"
+            + (" WHERE article_id IN (SELECT article_id FROM batch_doomed)" if doomed else " WHERE false")
+        )
+        if doomed:
+            for table in ARTICLE_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM batch_doomed)")
         for table in ARTICLE_TABLES:
             # Columns the staged batch has (a column added by a newer migration stays NULL for
             # batches staged without it).
-            source = "batch_articles" if table == "articles" else "read_parquet(?)"
-            params = [] if table == "articles" else [_parquet(staging, table)]
-            staged = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}", params).fetchall()}
-            columns = [c for c in self._columns(table) if c in staged or c == "run_id" and table == "articles"]
+            source = "batch_articles" if table == "articles" else staged.relation(table)
+            staged_cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+            columns = [c for c in self._columns(table) if c in staged_cols or c == "run_id" and table == "articles"]
             cols = ", ".join(columns)
             if table == "articles":
                 select = ", ".join("? AS run_id" if c == "run_id" else c for c in columns)
                 inserted = con.execute(f"INSERT INTO articles ({cols}) SELECT {select} FROM batch_articles", [run_id])
             else:
                 inserted = con.execute(
-                    f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet(?)"
-                    " WHERE article_id IN (SELECT article_id FROM batch_articles)",
-                    [_parquet(staging, table)],
+                    f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {source}"
+                    " WHERE article_id IN (SELECT article_id FROM batch_articles)"
                 )
             (counts[table],) = inserted.fetchone()
+        con.execute(
+            "INSERT INTO batch_entity_ids SELECT DISTINCT entity_id FROM"
+            f" {staged.relation('entity_mentions')} WHERE article_id IN (SELECT article_id FROM batch_articles)"
+            " EXCEPT SELECT entity_id FROM batch_entity_ids"
+        )
         return counts
 
     def _set_aside_duplicate_documents(self, run_id: str) -> int:
@@ -303,7 +322,8 @@ class Warehouse:
             "   first_value(article_id) OVER (PARTITION BY content_sha256 ORDER BY source_uri, doc_key) AS first_id"
             "   FROM batch_articles),"
             " stored AS (SELECT content_sha256, min(article_id) AS article_id FROM articles"
-            "   WHERE article_id NOT IN (SELECT article_id FROM batch_old_articles)"
+            "   WHERE content_sha256 IN (SELECT content_sha256 FROM batch_articles)"
+            "   AND article_id NOT IN (SELECT article_id FROM batch_old_articles)"
             "   AND article_id NOT IN (SELECT article_id FROM batch_articles) GROUP BY content_sha256)"
             " SELECT r.article_id, r.source_uri, r.doc_key, r.content_sha256,"
             "   coalesce(s.article_id, r.first_id) AS duplicate_of FROM ranked r"
@@ -365,18 +385,32 @@ class Warehouse:
         )
         return files
 
-    def _rebuild_entities(self) -> None:
-        self.con.execute("DELETE FROM entities")
-        self.con.execute(
+    def _refresh_entities(self) -> None:
+        """Recompute the `entities` and `entity_aliases` rows of the entities this batch touched
+        (batch_entity_ids), from entity_mentions: the other rows cannot have changed. An entity
+        left without mentions loses its rows. Cost grows with the batch, not the warehouse."""
+        con = self.con
+        changed = "(SELECT entity_id FROM batch_entity_ids)"
+        con.execute(f"DELETE FROM entities WHERE entity_id IN {changed}")
+        con.execute(
             "INSERT INTO entities (entity_id, canonical_name, type, mention_count, article_count)"
             " SELECT entity_id, mode(canonical_name), mode(type), count(*), count(DISTINCT article_id)"
-            " FROM entity_mentions GROUP BY entity_id"
+            f" FROM entity_mentions WHERE entity_id IN {changed} GROUP BY entity_id"
         )
-        self.con.execute("DELETE FROM entity_aliases")
-        self.con.execute(
+        con.execute(f"DELETE FROM entity_aliases WHERE entity_id IN {changed}")
+        con.execute(
             "INSERT INTO entity_aliases (entity_id, alias, mention_count)"
-            " SELECT entity_id, surface, count(*) FROM entity_mentions GROUP BY entity_id, surface"
+            f" SELECT entity_id, surface, count(*) FROM entity_mentions WHERE entity_id IN {changed}"
+            " GROUP BY entity_id, surface"
         )
+
+    def rebuild_entities(self) -> None:
+        """Rebuild `entities` and `entity_aliases` whole from entity_mentions (a repair tool; the
+        loader keeps them current batch by batch)."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE batch_entity_ids AS SELECT DISTINCT entity_id FROM entity_mentions")
+        self.con.execute("DELETE FROM entities")
+        self.con.execute("DELETE FROM entity_aliases")
+        self._refresh_entities()
 
     def _columns(self, table: str) -> list[str]:
         rows = self.con.execute(
@@ -406,8 +440,44 @@ def _fault_point() -> None:
             time.sleep(1)
 
 
-def _parquet(staging: Path, name: str) -> str:
-    return str(staging / f"{name}.parquet")
+class _Staged:
+    """The Parquet files of one staged batch as DuckDB relations: a local folder is read by DuckDB
+    itself (read_parquet); a remote fsspec URL (s3://..., memory://...) is read with pyarrow
+    through fsspec, and the Arrow table is registered on the connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, staging: str | Path):
+        self.con = con
+        self.staging = str(staging)
+        self.remote = "://" in self.staging.removeprefix("file://")
+        self.registered: list[str] = []
+
+    def relation(self, name: str) -> str:
+        if not self.remote:
+            path = os.path.join(self.staging.removeprefix("file://"), f"{name}.parquet")
+            return "read_parquet('" + path.replace("'", "''") + "')"
+        view = f"staged_{name}"
+        if view not in self.registered:
+            self.con.register(view, self.arrow(name))
+            self.registered.append(view)
+        return view
+
+    def arrow(self, name: str):
+        import fsspec
+        import pyarrow.parquet as pq
+
+        fs, root = fsspec.core.url_to_fs(self.staging)
+        with fs.open(f"{root.rstrip('/')}/{name}.parquet", "rb") as f:
+            return pq.read_table(f)
+
+    def frame(self, name: str) -> pl.DataFrame:
+        if not self.remote:
+            return pl.read_parquet(os.path.join(self.staging.removeprefix("file://"), f"{name}.parquet"))
+        return pl.from_arrow(self.arrow(name))
+
+    def close(self) -> None:
+        for view in self.registered:
+            self.con.unregister(view)
+        self.registered = []
 
 
 def _now() -> datetime:

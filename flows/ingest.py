@@ -3,10 +3,14 @@
 Thin on purpose: list the source, plan batches of files, transform them a few at a time and load
 each staged batch with the single writer (see flows/tasks.py). Scheduled by `akhbar serve`, run
 once by `akhbar run`.
+
+The transform tasks run on the flow's task runner: a thread pool by default, or Dask workers
+(`task_runner(workers=N)` for a LocalCluster of N single-threaded worker processes,
+`task_runner(dask_address=...)` for an existing scheduler; see docs/scale.md). Either way they
+write Parquet to the staging location and the load stays in the flow process.
 """
 
 import os
-import shutil
 import uuid
 
 from akhbar import config
@@ -17,12 +21,13 @@ from prefect import flow, get_run_logger  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from akhbar.pipeline import plan_batches  # noqa: E402
+from akhbar.pipeline import plan_batches, remove_staging  # noqa: E402
 from flows.report_task import publish_report  # noqa: E402
 from flows.tasks import (  # noqa: E402
     ensure_writer_limit,
     finish_run,
     list_source,
+    parallelism,
     process_batches,
     publish_summary,
     start_run,
@@ -36,9 +41,12 @@ def ingest(
     source: str | None = None,
     warehouse: str | None = None,
     batch_size: int = config.DEFAULT_BATCH_SIZE,
+    staging: str | None = None,
 ) -> dict:
     """Ingest every new or changed file under `source` into the DuckDB `warehouse`.
 
+    `staging` (folder or fsspec URL, default AKHBAR_STAGING or <warehouse dir>/staging) is where
+    transform tasks leave each batch as Parquet for the loader.
     Returns the run's counts: files seen / loaded / unchanged / rejected / duplicate and rows per table.
     """
     logger = get_run_logger()
@@ -46,26 +54,73 @@ def ingest(
     warehouse = config.warehouse(warehouse)
     flow_run_id = flow_run.get_id()
     run_id = flow_run_id or uuid.uuid4().hex
-    staging_root = config.staging_dir(warehouse) / run_id
+    staging_root = config.join(config.staging(warehouse, staging), run_id)
     ensure_writer_limit()
 
     uris = list_source(source)
     known = start_run(warehouse, run_id, source, flow_run_id)
     batches = plan_batches(uris, known, batch_size)
-    logger.info("%d files under %s in %d batches", len(uris), source, len(batches))
-
     counts = {"seen": len(uris)}
+    del uris, known
+    in_flight = parallelism(WORKERS)
+    logger.info("%d files under %s in %d batches, %d at a time", counts["seen"], source, len(batches), in_flight)
+
     status = "failed"
     try:
-        counts.update(process_batches(batches, warehouse, run_id, staging_root, WORKERS, root=source))
+        counts.update(process_batches(batches, warehouse, run_id, staging_root, in_flight, root=source))
         status = "completed"
     finally:
         finish_run(warehouse, run_id, status, counts)
-        shutil.rmtree(staging_root, ignore_errors=True)
+        remove_staging(staging_root)
     publish_summary(warehouse, run_id, counts)
     publish_report(warehouse, run_id)
     logger.info("run %s: %s", run_id, counts)
     return {"run_id": run_id, **counts}
+
+
+def worker_env() -> dict[str, str]:
+    """Environment of local Dask worker processes: one Polars thread each (the workers are the
+    parallelism; set before Polars is imported in the worker), and the Prefect API of this
+    process, so task runs report to the same server. Without a configured server that is the
+    temporary one Prefect starts for `akhbar run`, started here first so its address is known."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()  # the same instance the flow's client will use
+        server.start()
+        url = server.api_url
+    return {"POLARS_MAX_THREADS": "1", "PREFECT_API_URL": url}
+
+
+def task_runner(workers: int | None = None, dask_address: str | None = None):
+    """The task runner for `ingest.with_options(task_runner=...)`: a LocalCluster of `workers`
+    single-threaded Dask worker processes, or the Dask scheduler at `dask_address`
+    (tcp://host:8786; its workers need the project installed and PREFECT_API_URL set), else the
+    default thread pool."""
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    if not workers and not dask_address:
+        return ThreadPoolTaskRunner(max_workers=WORKERS)
+    import logging
+
+    from prefect_dask import DaskTaskRunner
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # cluster chatter off the run's output
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+            "silence_logs": logging.WARNING,
+            "env": worker_env(),
+        }
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,6 @@ slot), so queued writers are visible in the UI.
 """
 
 import os
-import shutil
 import time
 from contextlib import contextmanager, nullcontext
 
@@ -23,7 +22,7 @@ from prefect.concurrency.sync import concurrency  # noqa: E402
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound  # noqa: E402
 
 from akhbar import progress  # noqa: E402
-from akhbar.pipeline import BatchResult, transform_batch  # noqa: E402
+from akhbar.pipeline import BatchResult, remove_staging, transform_batch  # noqa: E402
 from akhbar.summary import run_summary_markdown  # noqa: E402
 from akhbar.warehouse import Warehouse  # noqa: E402
 from transforms.read import list_files  # noqa: E402
@@ -78,7 +77,11 @@ def start_run(warehouse: str, run_id: str, source: str, flow_run_id: str | None)
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def transform(items: list[tuple[str, str | None]], staging: str, root: str | None = None) -> BatchResult:
-    """Read and transform one batch of files into staged Parquet (a retry starts it from scratch)."""
+    """Read and transform one batch of files into staged Parquet (a retry starts it from scratch).
+
+    Runs wherever the task runner puts it (a thread of the flow process, or a Dask worker) and
+    returns only the staging location and counts: the tables travel as Parquet, never through
+    Prefect or Dask."""
     return transform_batch(items, staging, root)
 
 
@@ -87,7 +90,7 @@ def load(warehouse: str, run_id: str, staging: str) -> dict[str, int]:
     """The single writer: one transaction for the batch, then its staging folder goes."""
     with writer(warehouse) as wh:
         counts = wh.load_batch(run_id, staging)
-    shutil.rmtree(staging, ignore_errors=True)
+    remove_staging(staging)
     return counts
 
 
@@ -105,35 +108,54 @@ def publish_summary(warehouse: str, run_id: str, counts: dict) -> str:
     return markdown
 
 
+def parallelism(default: int) -> int:
+    """How many transform tasks can run at once under the current flow's task runner: the
+    threads of a Dask cluster's workers, else `default` (the thread pool's size)."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    runner = getattr(ctx, "task_runner", None)
+    if type(runner).__name__ == "DaskTaskRunner":
+        workers = runner.client.scheduler_info(n_workers=-1).get("workers", {})
+        return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+    return default
+
+
 def process_batches(
-    batches: list[list[tuple[str, str | None]]], warehouse: str, run_id: str, staging_root, workers: int,
+    batches: list[list[tuple[str, str | None]]], warehouse: str, run_id: str, staging_root: str, workers: int,
     root: str | None = None,
 ) -> dict[str, int]:
     """Inside a flow: transform batches a few at a time (in parallel) and load them in order.
 
     At most `workers + 1` batches are staged ahead of the loader, so disk and memory stay bounded
-    by the batch size, not by the corpus. Returns counts of files per status and rows per table.
+    by the batch size, not by the corpus. `staging_root` is a local folder or an fsspec URL shared
+    by the transform tasks (threads or Dask workers) and the loader (this process).
+    Returns counts of files per status and rows per table.
     """
     from collections import deque
 
     counts = {"loaded": 0, "unchanged": 0, "rejected": 0, "duplicate": 0, "articles": 0,
               "sentences": 0, "tokens": 0, "entity_mentions": 0, "quotes": 0, "duplicate_documents": 0}
-    queue = deque(enumerate(batches))
+    queue = deque(range(len(batches)))
     pending: deque = deque()
     total, done = sum(len(b) for b in batches), 0
+    workers_seen: set[str] = set()
     progress.advance(0, total)  # the terminal bar of `akhbar run`, the progress artifact in the UI
     while queue or pending:
         while queue and len(pending) <= workers:
-            i, items = queue.popleft()
-            pending.append((items, transform.submit(items, str(staging_root / f"batch-{i:05d}"), root)))
-        batch, future = pending.popleft()
+            i = queue.popleft()
+            items, batches[i] = batches[i], None  # a batch's planned items go once it is sent
+            pending.append((len(items), transform.submit(items, f"{staging_root.rstrip('/')}/batch-{i:05d}", root)))
+        n_items, future = pending.popleft()
         result: BatchResult = future.result()
         counts["unchanged"] += result.files_unchanged
+        workers_seen.add(result.worker)
+        counts["transform_processes"] = len(workers_seen)
         for stage, secs in result.seconds.items():
             counts[f"seconds_{stage}"] = counts.get(f"seconds_{stage}", 0.0) + secs
         if result.files_processed == 0:
-            shutil.rmtree(result.staging, ignore_errors=True)
-            done += len(batch)
+            remove_staging(result.staging)
+            done += n_items
             progress.advance(done, total)
             continue
         t = time.perf_counter()
@@ -143,6 +165,6 @@ def process_batches(
             counts[key] += loaded[f"files_{key}"]
         for key in ("articles", "sentences", "tokens", "entity_mentions", "quotes", "duplicate_documents"):
             counts[key] += loaded[key]
-        done += len(batch)
+        done += n_items
         progress.advance(done, total)
     return counts
