@@ -430,3 +430,64 @@ def test_trailing_source_after_a_direct_quote_is_not_a_second_quote():
 def test_bare_org_head_takes_the_organisation_named_earlier_in_the_text():
     _, q = run("أعلنت شركة موزيلا المطورة للمتصفح عن ثغرة جديدة.", "وقالت الشركة إن المستخدمين في خطر.")
     assert (q["speaker_text"][0], q["speaker_type"][0]) == ("شركة موزيلا", "organization")
+
+
+# ------------------------------------------------------------------ speaker phrases (issue 5, session 2)
+def test_name_head_keeps_a_latin_script_name():
+    _, q = run("وقال موقع Yeshiva World إن الوضع هادئ في المنطقة.")
+    expect(q, [("indirect", "الوضع هادئ في المنطقة", "قال", "موقع Yeshiva World")])
+
+
+def test_trailing_source_keeps_a_quoted_name():
+    _, q = run('ووقع الهجوم فجر اليوم في المدينة، حسبما ذكرت شبكة "سي إن إن".')
+    expect(q, [("indirect", "ووقع الهجوم فجر اليوم في المدينة", "حسبما", 'شبكة "سي إن إن"')])
+
+
+def test_time_adverb_ends_a_source_phrase():
+    _, q = run("قتل 20 شخصا في تبادل لإطلاق النار، حسبما أعلن مسؤولون أمس الاثنين.")
+    expect(q, [("indirect", "قتل 20 شخصا في تبادل لإطلاق النار", "حسبما", "مسؤولون")])
+
+
+def test_time_words_after_the_verb_are_not_the_subject():
+    _, q = run("ذكرت الجمعة الماضي وكالة الأنباء الرسمية أن الحكومة استقالت.")
+    expect(q, [("indirect", "الحكومة استقالت", "ذكرت", "وكالة الأنباء الرسمية")])
+
+
+def test_honorific_before_a_name_is_not_the_speaker():
+    _, q = run("وقالت البارونة فرانسيس ديسوزا رئيسة مجلس اللوردات، إن سيويل قرر ترك منصبه.")
+    expect(q, [("indirect", "سيويل قرر ترك منصبه", "قالت", "فرانسيس ديسوزا")])
+
+
+def test_statement_issuer_is_the_speaker():
+    _, q = run('وأضاف البيان الصادر عن المكتب الإعلامي لرئيس الوزراء: "نفذت قواتنا ضربات جوية".')
+    expect(q, [("direct", "نفذت قواتنا ضربات جوية", "أضاف", "المكتب الإعلامي")])
+
+
+def test_trailing_verb_attribution_after_ala_ma():
+    _, q = run('ووجه مولر إنذارا قضائيا لشركة مملوكة لترامب، على ما ذكرت "نيويورك تايمز" نقلا عن شخصين.')
+    # the quoted name is the source, not a direct quote
+    assert q.select("kind", "text", "verb").rows() == [
+        ("indirect", "ووجه مولر إنذارا قضائيا لشركة مملوكة لترامب", "ذكرت")
+    ]
+    assert "نيويورك تايمز" in q["speaker_text"][0]
+
+
+def test_kama_with_an_object_is_coordination_not_attribution():
+    _, q = run("وتعاقد النادي مع مدرب جديد، كما أعلنت الإدارة عن اعتماد أكاديمية لكرة القدم.")
+    assert q.height == 0
+
+
+def test_one_word_quotation_after_a_verb_is_a_name():
+    _, q = run('وأكدت "بيرسون" في بيان أن الصفقة تمت.')
+    assert q.select("kind", "text").rows() == [("indirect", "الصفقة تمت")]
+
+
+def test_definite_speaker_is_not_expanded_over_common_words():
+    _, q = run("وقالت الوكالة إن يوليا تتوقع مغادرة المستشفى قريبا.",
+               "وقال المستشفى الذي يرقدان به إن يوليا بدأت في التحسن.")
+    assert q["speaker_text"].to_list() == ["الوكالة", "المستشفى"]
+
+
+def test_clause_of_one_word_cut_by_the_next_attribution_is_dropped():
+    _, q = run('وبحسب "الفرنسية"، فقد ذكر أوباما أن الاتفاق تاريخي.')
+    assert q.select("kind", "text", "verb").rows() == [("indirect", "الاتفاق تاريخي", "ذكر")]

@@ -8,7 +8,8 @@ helpers it needs (matching key, token table, span text) are copied here.
 Lexicons (``seeds/``):
   speech_verbs.csv          form,lemma,kind,takes   (verb | participle | describe | noun)
   attribution_particles.csv form,lemma,kind,takes   (source: بحسب، وفقاً لـ، نقلاً عن ...;
-                                                     name_head: عملية، حملة ... "..." is a name)
+                                                     name_head: عملية، حملة ... "..." is a name;
+                                                     time: أمس، مساء ... ends a speaker phrase)
   quote_marks.csv           open,close,note         (open == close: alternating mark)
   quote_speaker_heads.csv   form,type               (head word -> person | organization)
   given_names.csv           name,...                (read only: a one-word speaker that is a
@@ -61,6 +62,7 @@ class QuoteLexicon:
     heads: pl.DataFrame  # key, type (person | organization): head words of speaker phrases
     name_heads: list[str]  # keys of words after which a quotation is a name (عملية "...")
     given_names: list[str]  # keys of given names (seeds/given_names.csv, read only)
+    time_words: list[str] = ()  # keys of time adverbs that end a speaker phrase (أمس، مساء)
 
     def speaker_heads(self, type_: str) -> list[str]:
         return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
@@ -89,6 +91,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         parts.append(_read(d / "attribution_particles.csv"))
     allp = _keyed(pl.concat(parts, how="diagonal"), "form")
     name_heads = allp.filter(pl.col("kind") == "name_head")["key"].unique().to_list()
+    time_words = allp.filter(pl.col("kind") == "time")["key"].unique().to_list()
     intro = allp.filter(pl.col("kind").is_in(INTRO_KINDS)).unique("key", keep="first", maintain_order=True)
     stop = _keyed(_read(d / "stopwords.csv"), "word").select("key", "kind").unique(maintain_order=True)
     if (d / "quote_marks.csv").exists():
@@ -110,6 +113,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         heads=heads,
         name_heads=name_heads,
         given_names=given,
+        time_words=time_words,
     )
 
 
@@ -135,7 +139,8 @@ def _vocab(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
         func=key.is_in(keys(*FUNCTION_KINDS)),
         prep=key.is_in(keys("prep")),
         block=key.is_in(keys("block")),
-        time=key.is_in(keys("time")),
+        time=key.is_in(keys("time")) | key.is_in(pl.Series(list(lex.time_words), dtype=pl.String).implode()),
+        latin=pl.col("token").str.contains(r"^[A-Za-z][A-Za-z0-9.&'\-]*$"),
         sv=key.is_in(lex.intro["key"].implode()),
         comp=key.str.contains(r"^[بف]?ان(ه|ها|هم|هما|نا|ني|كم)?$"),
         def_bare=key.str.starts_with("ال") & (key.str.len_chars() >= 4),

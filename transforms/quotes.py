@@ -322,7 +322,8 @@ def _window(at: pl.DataFrame, centers: pl.Series, before: int, after: int, res: 
     )
 
 
-def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
+                     mentions: pl.DataFrame | None = None) -> pl.DataFrame:
     """A one-word speaker with no entity (a surname the entity stage did not know: "وقال
     راخوي") takes the fullest form of that name written in the article: the occurrence of the
     word preceded by one or two bare name-like words ("ماريانو راخوي", "رجب طيب أردوغان");
@@ -387,7 +388,21 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> 
         (first == 0) | (at["sentence_index"].gather(before) != at["sentence_index"].gather(first))
         | (at["article_id"].gather(before) != at["article_id"].gather(first))
     )
-    occ = occ.filter(~opens).with_columns(
+    # a definite word (المحجوب، المستشفى) expands only to a name that starts with a given
+    # name ("خالد المحجوب") or that the entity stage tagged as a person ("تركي المالكي"),
+    # never to the words before a common noun ("تتوقع مغادرة المستشفى", "سمحت الصحفية")
+    starts_given = at["norm"].gather(first).is_in(given)
+    definite = occ["w"].str.starts_with("ال")
+    occ = occ.with_columns(_first_s=at["start_char"].gather(first), _ok=~definite | starts_given)
+    if mentions is not None and mentions.height:
+        per = mentions.filter(pl.col("type") == "PER").select(
+            "article_id", _ms="start_char", _me="end_char"
+        )
+        in_per = occ.select("article_id", "g", "_first_s", "end_char").join(
+            per, on="article_id", how="inner"
+        ).filter((pl.col("_ms") <= pl.col("_first_s")) & (pl.col("_me") >= pl.col("end_char")))
+        occ = occ.with_columns(_ok=pl.col("_ok") | pl.col("g").is_in(in_per["g"].implode()))
+    occ = occ.filter(~opens & pl.col("_ok")).drop("_first_s", "_ok").with_columns(
         f_s=pl.when(pl.col("n_prev") == 2).then("start_char_2").otherwise("start_char"),
         f_first=pl.col("g") - pl.col("n_prev"),
     ).sort(["article_id", "w", "n_prev", "g"], descending=[False, False, True, False]).unique(
@@ -639,6 +654,45 @@ def quotes(
         | pl.col("block") | pl.col("sv") | pl.col("qmark")
     )["is_punct"]
     P_nonsubj = _Prefix(nonsubj)
+    # a name head (موقع، شبكة، صحيفة، شركة ...) followed by a quoted or Latin-script name:
+    # the name belongs to the speaker phrase ("وقال موقع Yeshiva World إن", "حسبما ذكرت
+    # شبكة "سي إن إن"")
+    named_heads = pl.Series(res.name_heads + res.speaker_heads("organization"), dtype=pl.String).implode()
+    head_row = t.select(
+        pl.col("key").is_in(named_heads)
+        | (pl.col("key").str.contains("^[وفبل]") & pl.col("key").str.slice(1).is_in(named_heads))
+    )["key"]
+    non_latin = t.filter(~pl.col("latin"))["r"]
+
+    def pair_close(x: pl.Series) -> pl.Series:
+        """Closing row of the quotation pair that opens at row ``x`` (else null)."""
+        if not len(po):
+            return pl.Series([None] * len(x), dtype=pl.Int64)
+        at_pair = po.search_sorted(x, side="left").clip(upper_bound=len(po) - 1)
+        close = pc.gather(at_pair).cast(pl.Int64)
+        # only a pair closed by a real mark (not one closed by the sentence end)
+        return pl.select(
+            pl.when((po.gather(at_pair) == x) & close.is_in(pc_real.cast(pl.Int64).implode())).then(close)
+        ).to_series()
+
+    def extend_name(end: pl.Series, limit: pl.Series) -> pl.Series:
+        """``end`` (inclusive row of a phrase) moved past the name after a name head, not
+        reaching ``limit`` (exclusive)."""
+        e0 = end.fill_null(0).clip(upper_bound=n - 1)
+        nxt = (e0 + 1).clip(upper_bound=n - 1)
+        is_head = head_row.gather(e0) & ~end.is_null() & ((end + 1) < n)
+        q_close = pair_close(nxt)
+        quoted = (
+            is_head & open_flag.gather(nxt) & ((q_close - nxt) >= 2) & ((q_close - nxt) <= 6)
+            & (q_close < limit) & (sid.gather(q_close.fill_null(0).clip(upper_bound=n - 1)) == sid.gather(e0))
+        ).fill_null(False)
+        lat_end = (_next_after(non_latin, e0).fill_null(n) - 1).clip(upper_bound=e0 + 4)
+        lat_end = pl.select(pl.min_horizontal(lat_end, limit - 1)).to_series()
+        latin = (is_head & t["latin"].gather(nxt) & (lat_end > e0) & (sid.gather(lat_end.clip(upper_bound=n - 1)) == sid.gather(e0))).fill_null(False)
+        return pl.select(
+            pl.when(quoted).then(q_close).when(latin).then(lat_end).otherwise(end)
+        ).to_series()
+
     not_trailing = t.select(~pl.col("token").is_in(TRAILING))["token"]
     last_word = t.select(pl.when(not_trailing).then(pl.col("r")).forward_fill())["r"]
 
@@ -666,7 +720,12 @@ def quotes(
     )
     r = intro["r"]
     isid = intro["sid"]
-    blocking = intro.filter(pl.col("sv_kind") != "noun")["r"]
+    # a source phrase right after the verb ("وأشار وفقاً لما أوردته صحيفة “مكة”، إلى أن")
+    # does not block the verb's clause, nor does a noun introducer
+    after_verb = (pl.col("r") - 1).is_in(pl.col("r").implode())
+    blocking = intro.filter(
+        (pl.col("sv_kind") != "noun") & ~((pl.col("sv_kind") == "source") & after_verb)
+    )["r"]
     nb = _next_after(blocking, r)
     nb_ok = nb.is_null() | (sid.gather(nb.fill_null(0)) != isid)
     comp_pos = t.filter(pl.col("comp"))["r"]
@@ -726,7 +785,7 @@ def quotes(
         & same_sid(qo)
         & before_nb(qo)
         & (
-            (qo == r + 1)
+            ((qo == r + 1) & ((qc - qo) >= 3))  # وأكدت "بيرسون" في بيان: a name
             | (
                 prev_tok.is_in([":", "："])
                 & ((qo - r) <= MAX_GAP)
@@ -743,6 +802,33 @@ def quotes(
             )
         )
     ).fill_null(False)
+    # a trailing verb attribution: "...، على ما ذكرت "نيويورك تايمز"" / "...، كما أعلنت
+    # الوزارة": the sentence before the comma is the quote, the verb's subject its speaker
+    # (first introducer of its sentence only; a short quotation right after the verb is the
+    # source's name, not a quote)
+    pk1 = key.gather((r - 1).clip(lower_bound=0))
+    pk2 = key.gather((r - 2).clip(lower_bound=0))
+    pt2 = tok.gather((r - 2).clip(lower_bound=0))
+    pt3 = tok.gather((r - 3).clip(lower_bound=0))
+    ala_ma = (pk1 == "ما") & (pk2 == "علي") & pt3.is_in(["،", ","])
+    kama = pk1.is_in(["كما", "مثلما"]) & pt2.is_in(["،", ","])
+    first_intro = intro.select(pl.col("r").min().over("sid"))["r"] == r
+    short_q = (same_sid(qo) & (qo == r + 1) & ((qc - qo) <= 4)).fill_null(False)
+    # ... and only when the attribution closes the sentence ("، كما أعلنت الإدارة عن اعتماد
+    # ..." is "also announced", not a trailing attribution)
+    P_comp = _Prefix(t["comp"])
+    P_obj = _Prefix(t.select(pl.col("key").is_in(["عن", "الي", "علي", "بان", "ان"]))["key"])
+    s_end = last_r.gather(r)
+    vtrail_ok = (
+        (ala_ma | kama) & (kind == "verb") & first_intro & ((r - first_r.gather(r)) >= 5)
+        & ~clause_ok & (~direct_ok | short_q)
+        & ((s_end - r) <= pl.select(pl.when(ala_ma).then(12).otherwise(8)).to_series())
+        & (P_comp.between(r, s_end + 1) == 0)
+        # "كما أعلنت الإدارة عن ..." has an object: a coordinated clause
+        & (ala_ma | (P_obj.between(r, s_end + 1) == 0))
+    ).fill_null(False)
+    direct_ok = direct_ok & ~vtrail_ok
+    vtrail_cut = pl.select(pl.when(vtrail_ok & ala_ma).then(r - 3).when(vtrail_ok).then(r - 2)).to_series()
     use_direct = direct_ok & (~clause_ok | (qo < comp).fill_null(True))
     use_clause = clause_ok & ~use_direct
     # trailing attribution: «...»، قال الوزير / "..." قالت المصادر: the pair closes right
@@ -755,7 +841,7 @@ def quotes(
         tq_o = po.gather(pc.search_sorted(tq_c.fill_null(0), side="left").clip(upper_bound=len(pc) - 1))
         trail_ok = (
             ~tq_c.is_null() & takes.is_in(["both", "quote"]) & (kind == "verb")
-            & ~use_direct & ~use_clause & same_sid(tq_c)
+            & ~use_direct & ~use_clause & ~vtrail_ok & same_sid(tq_c)
         ).fill_null(False)
     else:
         tq_c = tq_o = pl.Series([None] * len(r), dtype=pl.Int64)
@@ -764,7 +850,8 @@ def quotes(
     qc = pl.select(pl.when(trail_ok).then(tq_c).otherwise(qc)).to_series()
     intro = intro.with_columns(
         mode=pl.when(use_direct).then(pl.lit("direct")).when(use_clause).then(pl.lit("clause"))
-        .when(trail_ok).then(pl.lit("trail")),
+        .when(trail_ok).then(pl.lit("trail")).when(vtrail_ok).then(pl.lit("vtrail")),
+        vtrail_cut=vtrail_cut,
         comp=comp,
         qo=qo,
         qc=qc,
@@ -793,19 +880,38 @@ def quotes(
             pl.when(ma_verb & t["prep"].gather(np_start.clip(upper_bound=n - 1))).then(np_start + 1)
             .otherwise(np_start)
         ).to_series()
+        # a bare preposition token before the phrase ("وفقا ل "سكاي نيوز"") is not part of it
+        np_start = pl.select(
+            pl.when(tok.gather(np_start.clip(upper_bound=n - 1)).is_in(["ل", "لـ", "ب", "بـ"]))
+            .then(np_start + 1).otherwise(np_start)
+        ).to_series()
         punct_pos = t.filter(pl.col("is_punct") | pl.col("time"))["r"]  # "مسؤولون أمس" -> مسؤولون
         np_punct = _next_after(punct_pos, np_start - 1)
         punct_in_sentence = (~np_punct.is_null()) & (sid.gather(np_punct.fill_null(0)) == src["sid"])
         np_end_excl = pl.select(
             pl.when(punct_in_sentence).then(np_punct).otherwise(src["last_r"] + 1)
         ).to_series()
+        np_end_excl = extend_name(np_end_excl - 1, src["last_r"] + 1) + 1
+        # a source that is one quoted name: "وفقا لـ"سكاي نيوز"" -> "سكاي نيوز" with its marks
+        np_q = pair_close(np_start.clip(upper_bound=n - 1))
+        quoted_np = (
+            open_flag.gather(np_start.clip(upper_bound=n - 1)) & ((np_q - np_start) >= 2)
+            & ((np_q - np_start) <= 6) & (np_q <= src["last_r"])
+        ).fill_null(False)
+        np_end_excl = pl.select(pl.when(quoted_np).then(np_q + 1).otherwise(np_end_excl)).to_series()
+        punct_in_sentence = punct_in_sentence | quoted_np
+        punct_in_sentence = punct_in_sentence & (np_end_excl <= src["last_r"])
         # a proclitic ل on the first word of the phrase (وفقاً لمصادر) is not part of it
         np_first = np_start.clip(upper_bound=n - 1)
         np_clitic = pl.select(
             pl.when(src["lemma"].is_in(["وفق", "طبق"]) & key.gather(np_first).str.starts_with("ل"))
             .then(t["off1"].gather(np_first)).otherwise(0)
         ).to_series()
-        fronted = (sr - src["first_r"]) <= 1
+        # at the sentence start, or after one token that is not a reporting verb ("وأشار
+        # وفقاً لما ..." is the verb's source, not a fronted attribution)
+        fronted = ((sr - src["first_r"]) == 0) | (
+            ((sr - src["first_r"]) == 1) & ~t["sv"].gather(src["first_r"])
+        )
         comma_after = tok.gather(np_end_excl.clip(upper_bound=n - 1)).is_in(["،", ","]) & punct_in_sentence
         after = np_end_excl + 1
         after_is_comp = t["comp"].gather(after.clip(upper_bound=n - 1)) & (sid.gather(after.clip(upper_bound=n - 1)) == src["sid"])
@@ -877,8 +983,42 @@ def quotes(
         & ((p_start - er) <= SUBJECT_WINDOW)
         & (P_nonsubj.between(er, p_start.fill_null(0)) == 0)
     ).fill_null(False)
-    ok_o = (~ok_p & (o_start == er + 1)).fill_null(False)
+    # a statement as the subject: "أفاد بيان للحكومة العراقية أن" / "وأضاف البيان الصادر عن
+    # المكتب الإعلامي ...:" -> the issuer is the speaker (the phrase starts after لـ / عن)
+    def key_at(k: int) -> pl.Series:
+        return key.gather((er + k).clip(upper_bound=n - 1))
+
+    nouns = pl.Series(res.intro.filter(pl.col("kind") == "noun")["key"].to_list(), dtype=pl.String).implode()
+    stmt = key_at(1).is_in(nouns) | (key_at(1).str.contains("^[وف]") & key_at(1).str.slice(1).is_in(nouns))
+    issued = key_at(2).is_in(["الصادر", "الصادره", "صادر", "صادره"]) & key_at(3).is_in(["عن", "من"])
+    to_org = key_at(2).str.contains("^لل") & ~key_at(2).str.contains("^للت")
+    shift = pl.select(
+        pl.when(stmt & issued).then(3).when(stmt & to_org).then(1).otherwise(0)
+    ).to_series().cast(pl.Int64)
+    gb = er + shift  # the generic subject starts at gb + 1
+    # a time word right after the verb is not the subject: "ذكرت الجمعة وكالة الأنباء أن"
+    for _ in range(2):  # "ذكرت الجمعة الماضي ..."
+        gb = pl.select(
+            pl.when(t["time"].gather((gb + 1).clip(upper_bound=n - 1))).then(gb + 1).otherwise(gb)
+        ).to_series()
+    g_clitic = pl.select(pl.when(stmt & to_org & ~issued).then(1).otherwise(0)).to_series()
+    mark1 = open_flag.gather((er + 1).clip(upper_bound=n - 1))  # ذكرت "نيويورك تايمز"
+    ok_o = (~ok_p & ((o_start == er + 1) | ((gb > er) & (o_start == gb + 1))
+                     | ((ev["mode"] == "vtrail") & mark1 & (o_start == er + 2)))).fill_null(False)
     ok = ok_p | ok_o
+    # a "person" that is only an honorific or role (البارونة) right before the name the
+    # entity stage tagged apart (فرانسيس ديسوزا): the name is the speaker
+    if len(mrow):
+        p_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
+        p0 = p_row.fill_null(len(mrow)).clip(upper_bound=len(mrow) - 1)
+        p1 = (p0 + 1).clip(upper_bound=len(mrow) - 1)
+        title_only = (
+            ok_p & (p1 > p0)
+            & match_key(mrow["surface"].gather(p0)).is_in(p_heads)
+            & (mrow["type"].gather(p1) == "PER")
+            & (mrow["m_r_start"].gather(p1) == mrow["m_r_end"].gather(p0) + 1)
+        ).fill_null(False)
+        p_row = pl.select(pl.when(title_only).then(p1).otherwise(p_row)).to_series()
     pick = pl.select(
         pl.when(ok_p).then(p_row).when(ok_o).then(o_row).otherwise(none)
     ).to_series()
@@ -898,29 +1038,35 @@ def quotes(
     ev = ev.with_columns(
         appos_s=pl.when(appos_ok).then(after_m + 1),
         appos_e=pl.when(appos_ok).then(c2 - 1),
-        pre_s=pl.when(ok & ((ev["s_m_r_start"] - er) >= 2)).then(er + 1),
-        pre_e=pl.when(ok & ((ev["s_m_r_start"] - er) >= 2)).then(ev["s_m_r_start"] - 1),
+        pre_s=pl.when(ok & (shift == 0) & ((ev["s_m_r_start"] - er) >= 2)).then(er + 1),
+        pre_e=pl.when(ok & (shift == 0) & ((ev["s_m_r_start"] - er) >= 2)).then(ev["s_m_r_start"] - 1),
     )
     # generic subject of quote-producing introducers (مصادر من ...)
     target = pl.select(
         pl.when(ev["mode"] == "clause").then(ev["comp"])
         .when(ev["mode"] == "direct").then(ev["qo"])
-        .when(ev["mode"] == "trail").then(ev["last_r"] + 1)
+        .when(ev["mode"].is_in(["trail", "vtrail"])).then(ev["last_r"] + 1)
     ).to_series().cast(pl.Int64)
-    k1_ok = ~nonsubj.gather((er + 1).clip(upper_bound=n - 1)) & t["is_word"].gather((er + 1).clip(upper_bound=n - 1))
+    k1_ok = ~nonsubj.gather((gb + 1).clip(upper_bound=n - 1)) & t["is_word"].gather((gb + 1).clip(upper_bound=n - 1))
     gen_ok = (
-        ~ok & ~target.is_null() & ((target - er) >= 2) & k1_ok
+        ~ok & ~target.is_null() & ((target - gb) >= 2) & k1_ok
         & ev["sv_kind"].is_in(["verb", "describe"])
     ).fill_null(False)
-    # end: first mention starting inside (er, target) -> its end; else last word before target
-    inner_end = mrow_ext["m_r_end"].gather(pl.select(pl.when(gen_ok & (nm < target).fill_null(False)).then(m_idx).otherwise(len(mrow))).to_series())
+    # end: first mention starting inside (gb, target) -> its end; else last word before target
+    # (no reporting word between: "وتشير التسريبات بحسب صحيفة "إكسبريس"" -> التسريبات)
+    nm = _next_after(m_start, gb)
+    m_idx = m_start.search_sorted(gb, side="right")
+    P_sv = _Prefix(t["sv"])
+    nm_ok = (gen_ok & (nm < target).fill_null(False) & (P_sv.between(gb, nm.fill_null(0)) == 0)
+             & ((nm - gb) <= 8).fill_null(False) & (P_hard.between(gb, nm.fill_null(0)) == 0))
+    inner_end = mrow_ext["m_r_end"].gather(pl.select(pl.when(nm_ok).then(m_idx).otherwise(len(mrow))).to_series())
     # without a mention: a noun phrase of at most 5 words before the complement: a
     # construct chain of indefinite words closed by one definite word, then only definite
     # nisba adjectives (وزيرة المالية، رئيس عمادة الأطباء، مصادر مطلعة، المتحدث الرسمي).
     # A sound plural head (مراقبون/ين) cannot be in construct, so a definite word after it
     # is an object: "ووصف مراقبون الزيارة بأنها" -> "مراقبون".
     def at(series: pl.Series, k: int) -> pl.Series:
-        return series.gather((er + k).clip(upper_bound=n - 1))
+        return series.gather((gb + k).clip(upper_bound=n - 1))
 
     head_key = at(key, 1)
     plural_head = head_key.str.contains("(ون|ين)$")
@@ -935,13 +1081,17 @@ def quotes(
             .when(is_def).then(~plural_head)
             .otherwise(True)
         ).to_series()
-        run = (run & ((er + k) < target).fill_null(False) & ~at(nonsubj, k) & at(t["is_word"], k)
+        run = (run & ((gb + k) < target).fill_null(False) & ~at(nonsubj, k) & at(t["is_word"], k)
+               & ~at(t["time"], k)  # "بيان دمشق الخميس" -> دمشق
                & ~at(key, k).str.starts_with("لل")  # "السفير القطري لأحد قادة ...": addressee
                & step_ok & (at(sid, k) == ev["sid"]))
         seen_def = seen_def | (run & is_def)
         run_len = run_len + run.cast(pl.Int64)
     gen_end = pl.select(
-        pl.when(~inner_end.is_null()).then(inner_end).otherwise(er + run_len)
+        pl.when(~inner_end.is_null()).then(inner_end).otherwise(gb + run_len)
+    ).to_series()
+    gen_end = pl.select(
+        pl.when(inner_end.is_null()).then(extend_name(gen_end, target.fill_null(0))).otherwise(gen_end)
     ).to_series()
     # a role followed by a name the entity stage did not find: "وقال وزير الاقتصاد الفرنسي،
     # برونو لو مير، إن" / "وأعلن قائد شرطة المنطقة غولستان قساني أن": 2-4 bare words (no ال,
@@ -971,14 +1121,23 @@ def quotes(
         .when(~nn & ~nn1 & ((na + 1) < target).fill_null(False)).then(na + 1)
     ).to_series()
     nb_ = pl.select(pl.when(named_all).then(nb_).otherwise(run_end)).to_series()
+    # a quoted name as the subject of a trailing verb: "على ما ذكرت "نيويورك تايمز""
+    qname_close = pair_close((er + 1).clip(upper_bound=n - 1))
+    qname_ok = (
+        ~ok & (ev["mode"] == "vtrail") & mark1 & ((qname_close - er) >= 3) & ((qname_close - er) <= 7)
+        & (sid.gather(qname_close.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
+    ).fill_null(False)
     named = (
         gen_ok & (gen_end > er) & head_key.is_in(person_heads)
         & (named_all | ~run_end.is_null())
         & (sid.gather(nb_.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
     ).fill_null(False)
     ev = ev.with_columns(
-        gen_s=pl.when(named).then(na).when(gen_ok & (gen_end > er)).then(er + 1),
-        gen_e=pl.when(named).then(nb_).when(gen_ok & (gen_end > er)).then(gen_end),
+        gen_s=pl.when(named).then(na).when(gen_ok & (gen_end > gb)).then(gb + 1)
+        .when(qname_ok).then(er + 1),
+        gen_e=pl.when(named).then(nb_).when(gen_ok & (gen_end > gb)).then(gen_end)
+        .when(qname_ok).then(qname_close),
+        g_clitic=pl.when(named).then(0).otherwise(g_clitic),
         appos_s=pl.when(named).then(er + 1).otherwise("appos_s"),
         appos_e=pl.when(named).then(gen_end).otherwise("appos_e"),
     )
@@ -1023,8 +1182,8 @@ def quotes(
     )
     pre_role = pl.when(pre_role.str.len_chars() > 0).then(pre_role)
     ev = ev.with_columns(
-        sp_text=pl.coalesce("s_surface", "g_text"),
-        sp_s=pl.coalesce("s_start_char", "g_s"),
+        sp_text=pl.coalesce("s_surface", pl.col("g_text").str.slice(pl.col("g_clitic"))),
+        sp_s=pl.coalesce("s_start_char", pl.col("g_s") + pl.col("g_clitic")),
         sp_e=pl.coalesce("s_end_char", "g_e"),
         sp_eid=pl.col("s_entity_id"),
         sp_role=pl.coalesce("app_text", pre_role),
@@ -1050,7 +1209,7 @@ def quotes(
         gen=pl.lit(False),
     )
     common = ["r", "sid", "art", "article_id", "sentence_index", "verb", "sv_kind", "mode",
-              "comp", "qo", "qc", "first_r", "last_r", "sp_text", "sp_s", "sp_e", "sp_eid",
+              "comp", "qo", "qc", "first_r", "last_r", "vtrail_cut", "sp_text", "sp_s", "sp_e", "sp_eid",
               "sp_role", "explicit", "gen"]
     srcs = srcs.with_columns(
         mode=pl.when(pl.col("fronted")).then(pl.lit("src_front"))
@@ -1119,7 +1278,7 @@ def quotes(
     clause_from = pl.select(
         pl.when(mode == "clause").then(prod["comp"] + 1)
         .when(mode == "src_front").then(prod["clause_start"])
-        .when(mode == "src_trail").then(prod["first_r"])
+        .when(mode.is_in(["src_trail", "vtrail"])).then(prod["first_r"])
     ).to_series()
     # the clause ends before the next quote-producing introducer after its start, or before
     # a comma + و/ف + finite reporting verb ("، ودعت الحكومة إلى ...")
@@ -1150,10 +1309,11 @@ def quotes(
     )["b"].drop_nulls().sort()
     nbrk = _next_after(brk, pl.select(pl.coalesce(clause_from, pr)).to_series())
     nbrk = pl.select(
-        pl.when((sid.gather(nbrk.fill_null(0)) == prod["sid"]) & (mode != "src_trail")).then(nbrk)
+        pl.when((sid.gather(nbrk.fill_null(0)) == prod["sid"]) & ~mode.is_in(["src_trail", "vtrail"])).then(nbrk)
     ).to_series()
     cut = pl.select(
         pl.when(mode == "src_trail").then(pr - 1)
+        .when(mode == "vtrail").then(prod["vtrail_cut"])
         .otherwise(pl.min_horizontal(
             pl.coalesce(prod["next_prod"], prod["last_r"] + 1), nbrk
         ))
@@ -1184,6 +1344,10 @@ def quotes(
     q_start = pl.select(pl.when(whole).then(q_start + 1).otherwise(q_start)).to_series()
     q_end = pl.select(pl.when(whole).then(q_end - 1).otherwise(q_end)).to_series()
     valid = valid & (q_end >= q_start).fill_null(False)
+    # a clause of one word cut short by the next attribution ("وبحسب "الفرنسية"، فقد ذكر
+    # ..." cut at ذكر) is no quote; one that ends its sentence is ("وصفوها بأنها مهمة.")
+    cut_short = (cut <= prod["last_r"]).fill_null(False) & ~mode.is_in(["src_trail", "vtrail"])
+    valid = valid & ((qkind == "direct") | ((q_end - q_start) >= 1) | ~cut_short).fill_null(False)
     prod = prod.with_columns(
         q_rs=q_start, q_re=q_end, kind=qkind, valid=valid,
     ).filter(pl.col("valid"))
@@ -1193,10 +1357,10 @@ def quotes(
     # quote was reported, not a second quote
     dq = prod.filter(pl.col("kind") == "direct").select("sid", d_rs="q_rs", d_re="q_re")
     if dq.height:
-        covered = prod.filter(pl.col("mode") == "src_trail").select("r", "sid", "q_rs", "q_re").join(
+        covered = prod.filter(pl.col("mode").is_in(["src_trail", "vtrail"])).select("r", "sid", "q_rs", "q_re").join(
             dq, on="sid", how="inner"
         ).filter((pl.col("d_rs") >= pl.col("q_rs")) & (pl.col("d_re") <= pl.col("q_re")))["r"]
-        prod = prod.filter(~((pl.col("mode") == "src_trail") & pl.col("r").is_in(covered.implode())))
+        prod = prod.filter(~(pl.col("mode").is_in(["src_trail", "vtrail"]) & pl.col("r").is_in(covered.implode())))
     if prod.height == 0:
         return _empty()
     # a quotation coordinated with a direct quote is the same speaker's: قال راخوي "..."،
@@ -1256,8 +1420,18 @@ def quotes(
     out = _resolve_short_names(out, mentions)
     at = _article_tokens(all_tokens)
     out = out.with_columns(_person=pl.lit(False))
-    out = _expand_surnames(out, at, res)
+    out = _expand_surnames(out, at, res, mentions)
     out = _role_to_name(out, at, res)
     out = _org_head_to_name(out, at, res)
     out = _speaker_type(out, mentions, res)
+    # no speaker ends with punctuation ("مصدر في الشرطة." -> "مصدر في الشرطة")
+    trimmed = pl.col("speaker_text").str.strip_chars_end(".،,:؛;!؟?…-–— ")
+    out = out.with_columns(
+        speaker_end_char=pl.col("speaker_end_char")
+        - (pl.col("speaker_text").str.len_chars() - trimmed.str.len_chars()),
+        speaker_text=pl.when(trimmed.str.len_chars() > 0).then(trimmed),
+    ).with_columns(
+        speaker_start_char=pl.when(pl.col("speaker_text").is_not_null()).then("speaker_start_char"),
+        speaker_end_char=pl.when(pl.col("speaker_text").is_not_null()).then("speaker_end_char"),
+    )
     return out.select(list(QUOTE_SCHEMA)).cast(QUOTE_SCHEMA)  # type: ignore[arg-type]  # type: ignore[arg-type]
