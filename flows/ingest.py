@@ -21,16 +21,15 @@ from prefect import flow, get_run_logger  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from akhbar.pipeline import plan_batches, remove_staging  # noqa: E402
+from akhbar.pipeline import remove_staging  # noqa: E402
 from flows.report_task import publish_report  # noqa: E402
 from flows.tasks import (  # noqa: E402
     ensure_writer_limit,
     finish_run,
-    list_source,
     parallelism,
+    plan_run,
     process_batches,
     publish_summary,
-    start_run,
 )
 
 WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -57,23 +56,27 @@ def ingest(
     staging_root = config.join(config.staging(warehouse, staging), run_id)
     ensure_writer_limit()
 
-    uris = list_source(source)
-    known = start_run(warehouse, run_id, source, flow_run_id)
-    batches = plan_batches(uris, known, batch_size)
-    counts = {"seen": len(uris)}
-    del uris, known
-    in_flight = parallelism(WORKERS)
-    logger.info("%d files under %s in %d batches, %d at a time", counts["seen"], source, len(batches), in_flight)
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    seen, batches, skipped = plan_run(source, warehouse, run_id, flow_run_id, batch_size)
+    counts = {"seen": seen}
+    logger.info("%d files under %s: %d unchanged, %d to read in %d batches",
+                counts["seen"], source, skipped, sum(len(b) for b in batches), len(batches))
 
     status = "failed"
     try:
+        in_flight = parallelism(WORKERS) if batches else 0
         counts.update(process_batches(batches, warehouse, run_id, staging_root, in_flight, root=source))
+        counts["unchanged"] += skipped
         status = "completed"
     finally:
         finish_run(warehouse, run_id, status, counts)
         remove_staging(staging_root)
     publish_summary(warehouse, run_id, counts)
-    publish_report(warehouse, run_id)
+    if any(counts.get(k) for k in ("loaded", "rejected", "duplicate")):
+        publish_report(warehouse, run_id)
+    else:  # nothing written: the charts would be those of the previous report
+        logger.info("nothing new: no report for this run")
     logger.info("run %s: %s", run_id, counts)
     return {"run_id": run_id, **counts}
 

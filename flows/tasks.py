@@ -22,7 +22,7 @@ from prefect.concurrency.sync import concurrency  # noqa: E402
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound  # noqa: E402
 
 from akhbar import progress  # noqa: E402
-from akhbar.pipeline import BatchResult, remove_staging, transform_batch  # noqa: E402
+from akhbar.pipeline import BatchResult, remove_staging, skip_unchanged, transform_batch  # noqa: E402
 from akhbar.summary import run_summary_markdown  # noqa: E402
 from akhbar.warehouse import Warehouse  # noqa: E402
 from transforms.read import list_files  # noqa: E402
@@ -73,6 +73,25 @@ def start_run(warehouse: str, run_id: str, source: str, flow_run_id: str | None)
     with writer(warehouse) as wh:
         wh.begin_run(run_id, source, flow_run_id)
         return wh.known_files()
+
+
+@task(cache_policy=NO_CACHE)
+def plan_run(
+    source: str, warehouse: str, run_id: str, flow_run_id: str | None, batch_size: int
+) -> tuple[int, list[list[tuple[str, str | None]]], int]:
+    """List the source, record the run, and plan it: (files seen, batches of (source_uri, sha256
+    already processed) still to do, local files found unchanged and left out).
+
+    One task, so that the file list and the warehouse's known hashes never become task
+    parameters (Prefect walks every parameter of every task run)."""
+    uris = list_files(source)["source_uri"].to_list()
+    with writer(warehouse) as wh:
+        wh.begin_run(run_id, source, flow_run_id)
+        known = wh.known_files()
+    items, unchanged = skip_unchanged([(uri, known.get(uri)) for uri in uris], source)
+    del known
+    batches = [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
+    return len(uris), batches, unchanged
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
