@@ -491,3 +491,47 @@ def test_definite_speaker_is_not_expanded_over_common_words():
 def test_clause_of_one_word_cut_by_the_next_attribution_is_dropped():
     _, q = run('وبحسب "الفرنسية"، فقد ذكر أوباما أن الاتفاق تاريخي.')
     assert q.select("kind", "text", "verb").rows() == [("indirect", "الاتفاق تاريخي", "ذكر")]
+
+
+# ------------------------------------------------------------------ batch-2 phenomena (issue 5, session 2)
+def test_definite_source_noun_refers_back_to_its_first_mention():
+    _, q = run("وقالت مصادر يمنية إن القصف أدى إلى مقتل عدد من المسلحين.",
+               "وأشارت المصادر إلى أنه شوهدت ألسنة اللهب في المكان.")
+    assert q["speaker_text"].to_list() == ["مصادر يمنية", "مصادر يمنية"]
+
+
+def test_source_after_naql_an_is_the_origin():
+    _, q = run("استهدف التحالف مواقع عسكرية في المحافظة، حسبما نقلت وكالة الأنباء الرسمية عن مصدر عسكري.")
+    assert q.select("text", "speaker_text").rows() == [("استهدف التحالف مواقع عسكرية في المحافظة", "مصدر عسكري")]
+
+
+def test_qawluhu_after_an_reports_the_source():
+    _, q = run("ونقلت الوكالة عن مصدر عسكري قوله إن الضربات استهدفت مواقع عدة.")
+    assert q.select("kind", "text", "speaker_text").rows() == [("indirect", "الضربات استهدفت مواقع عدة", "مصدر عسكري")]
+
+
+def test_hasab_tabirihi_is_not_a_source():
+    _, q = run('وقال الوزير إن على الحكومة أن تتعامل مع الأزمة "بوعي" حسب تعبيره.')
+    assert q["speaker_text"].to_list() == ["الوزير"]
+    assert q["verb"].to_list() == ["قال"]
+
+
+def test_relative_clause_antecedent_is_the_speaker():
+    _, q = run('وهي مقربة من الرئيس أحمد المسماري الذي وصفها بأنها "شابة شجاعة".')
+    assert q.select("kind", "text").rows() == [("direct", "شابة شجاعة")]
+    assert "المسماري" in q["speaker_text"][0]
+
+
+def test_definite_object_of_wasafa_is_not_the_speaker():
+    _, q = run('وقال أحمد المسماري إن الحكومة ستتغير.', 'ووصف التعديل الحكومي بأنه "تجديد ضروري".')
+    assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]
+
+
+def test_quoted_name_before_colon_is_the_speaker():
+    _, q = run('وقال "الموسى": "النظام صمم بمعايير عالية الجودة".')
+    assert q.select("kind", "text", "speaker_text").rows() == [("direct", "النظام صمم بمعايير عالية الجودة", "الموسى")]
+
+
+def test_trailing_source_after_the_verbs_own_quote_is_where_it_was_reported():
+    _, q = run('وتؤكد الشركات أن الأمر غير ضار، وفقا لما ذكرت "البوابة العربية".')
+    assert q.select("kind", "text", "verb").rows() == [("indirect", "الأمر غير ضار", "تؤكد")]

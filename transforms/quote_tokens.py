@@ -9,7 +9,9 @@ Lexicons (``seeds/``):
   speech_verbs.csv          form,lemma,kind,takes   (verb | participle | describe | noun)
   attribution_particles.csv form,lemma,kind,takes   (source: بحسب، وفقاً لـ، نقلاً عن ...;
                                                      name_head: عملية، حملة ... "..." is a name;
-                                                     time: أمس، مساء ... ends a speaker phrase)
+                                                     time: أمس، مساء ... ends a speaker phrase;
+                                                     report_verb: نشرته ... after ما in a source;
+                                                     not_source: تعبيره ... after بحسب is no source)
   quote_marks.csv           open,close,note         (open == close: alternating mark)
   quote_speaker_heads.csv   form,type               (head word -> person | organization)
   given_names.csv           name,...                (read only: a one-word speaker that is a
@@ -63,6 +65,8 @@ class QuoteLexicon:
     name_heads: list[str]  # keys of words after which a quotation is a name (عملية "...")
     given_names: list[str]  # keys of given names (seeds/given_names.csv, read only)
     time_words: list[str] = ()  # keys of time adverbs that end a speaker phrase (أمس، مساء)
+    report_verbs: list[str] = ()  # keys of publishing verbs after ما in a source (نشرته، أوردت)
+    not_source: list[str] = ()  # keys of words after بحسب that are no source (تعبيره، قوله)
 
     def speaker_heads(self, type_: str) -> list[str]:
         return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
@@ -92,6 +96,8 @@ def _load(seeds_dir: str) -> QuoteLexicon:
     allp = _keyed(pl.concat(parts, how="diagonal"), "form")
     name_heads = allp.filter(pl.col("kind") == "name_head")["key"].unique().to_list()
     time_words = allp.filter(pl.col("kind") == "time")["key"].unique().to_list()
+    report_verbs = allp.filter(pl.col("kind") == "report_verb")["key"].unique().to_list()
+    not_source = allp.filter(pl.col("kind") == "not_source")["key"].unique().to_list()
     intro = allp.filter(pl.col("kind").is_in(INTRO_KINDS)).unique("key", keep="first", maintain_order=True)
     stop = _keyed(_read(d / "stopwords.csv"), "word").select("key", "kind").unique(maintain_order=True)
     if (d / "quote_marks.csv").exists():
@@ -114,6 +120,8 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         name_heads=name_heads,
         given_names=given,
         time_words=time_words,
+        report_verbs=report_verbs,
+        not_source=not_source,
     )
 
 

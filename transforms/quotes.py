@@ -545,6 +545,51 @@ def _org_head_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     ).drop("_row", "o_s", "o_e", "o_text")
 
 
+def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """A bare definite speaker with no entity that the rules above left alone (المصادر،
+    المصدر، الشركات ذاتها) is the indefinite phrase introduced earlier in the article:
+    "قالت مصادر يمنية ..." ... "وأضافت المصادر أن" -> مصادر يمنية; "عن مصدر عسكري" ...
+    "وذكر المصدر:" -> مصدر عسكري (the nearest earlier occurrence of the noun without ال,
+    followed by one content word of the same sentence)."""
+    cand = out.with_row_index("_row").filter(
+        pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()
+        & ~pl.col("speaker_text").str.contains(r"\s")
+    ).with_columns(w=_words_key(pl.col("speaker_text")).str.replace(r"^[وف](ال)", "$1")).filter(
+        pl.col("w").str.starts_with("ال") & (pl.col("w").str.len_chars() >= 5)
+    ).with_columns(h=pl.col("w").str.slice(2))
+    if cand.height == 0:
+        return out
+    occ = at.join(cand.select("article_id", "h").unique(), left_on=["article_id", "norm"],
+                  right_on=["article_id", "h"], how="semi")
+    if occ.height == 0:
+        return out
+    stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
+    nxt = (occ["g"] + 1).clip(upper_bound=at.height - 1)
+    k1 = match_key(at["norm"].gather(nxt).fill_null(at["token"].gather(nxt)))
+    occ = occ.with_columns(
+        n_s=at["start_char"].gather(nxt), n_e=at["end_char"].gather(nxt), n_tok=at["token"].gather(nxt),
+        ok=(at["article_id"].gather(nxt) == pl.col("article_id"))
+        & (at["sentence_index"].gather(nxt) == pl.col("sentence_index"))
+        & k1.str.contains(r"^[\x{0621}-\x{064A}]{3,}$") & ~k1.is_in(stop)
+        & (at["start_char"].gather(nxt) == pl.col("end_char") + 1),
+    ).filter("ok").select(
+        "article_id", h="norm", o_s="start_char", o_e="n_e",
+        o_text=pl.concat_str([pl.col("token"), pl.col("n_tok")], separator=" "),
+    )
+    hit = cand.select("_row", "article_id", "h", "speaker_start_char").join(
+        occ, on=["article_id", "h"], how="inner"
+    ).filter(pl.col("o_s") < pl.col("speaker_start_char")).sort(["_row", "o_s"], descending=[False, True]).unique(
+        "_row", keep="first"
+    ).select("_row", "o_s", "o_e", "o_text")
+    x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
+    ok = pl.col("o_text").is_not_null() & ((pl.col("o_e") - pl.col("o_s")) == pl.col("o_text").str.len_chars())
+    return x.with_columns(
+        speaker_text=pl.when(ok).then("o_text").otherwise("speaker_text"),
+        speaker_start_char=pl.when(ok).then("o_s").otherwise("speaker_start_char"),
+        speaker_end_char=pl.when(ok).then("o_e").otherwise("speaker_end_char"),
+    ).drop("_row", "o_s", "o_e", "o_text")
+
+
 def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """person / organization (a linked PER / ORG-or-LOC entity, else the head word of the
     speaker phrase in seeds/quote_speaker_heads.csv) / unnamed (مصادر، مراقبون ...)."""
@@ -754,6 +799,16 @@ def quotes(
         & (P_q.between(r, comp.fill_null(0)) <= 2)
         & (P_colon.between(r, comp.fill_null(0)) == 0)
     ).fill_null(False)
+    # a quoted name before the colon is the speaker, the quotation after it the quote:
+    # وقال "الموسى": "..."
+    q_after = (qc + 2).clip(upper_bound=n - 1)
+    named_colon = (
+        same_sid(qo) & (qo == r + 1) & ((qc - qo) >= 2) & ((qc - qo) <= 4)
+        & tok.gather((qc + 1).clip(upper_bound=n - 1)).is_in([":", "："])
+        & open_flag.gather(q_after) & (sid.gather(q_after) == isid)
+    ).fill_null(False)
+    qo = pl.select(pl.when(named_colon).then(q_after).otherwise(qo)).to_series()
+    qc = pl.select(pl.when(named_colon).then(pair_close(q_after)).otherwise(qc)).to_series()
     qo0 = qo.fill_null(0)
     prev_tok = tok.gather((qo0 - 1).clip(lower_bound=0))
     prev_key = key.gather((qo0 - 1).clip(lower_bound=0))
@@ -790,7 +845,7 @@ def quotes(
                 prev_tok.is_in([":", "："])
                 & ((qo - r) <= MAX_GAP)
                 & (P_hard.between(r, qo0 - 1) == 0)
-                & (P_q.between(r, qo0) == 0)
+                & ((P_q.between(r, qo0) == 0) | named_colon)
             )
             | window_ok
             | (
@@ -811,6 +866,10 @@ def quotes(
     pt2 = tok.gather((r - 2).clip(lower_bound=0))
     pt3 = tok.gather((r - 3).clip(lower_bound=0))
     ala_ma = (pk1 == "ما") & (pk2 == "علي") & pt3.is_in(["،", ","])
+    # the verb of a source phrase ("وفقا لما ذكرت "X"", "بحسب ما أعلنته الشرطة") reports
+    # through the source, not on its own
+    src_keys = res.intro.filter(pl.col("kind") == "source")["key"].implode()
+    in_source = (pk1.is_in(["ما", "لما", "بما"]) & pk2.is_in(src_keys)) | pk1.is_in(src_keys) & pk1.str.ends_with("ما")
     kama = pk1.is_in(["كما", "مثلما"]) & pt2.is_in(["،", ","])
     first_intro = intro.select(pl.col("r").min().over("sid"))["r"] == r
     short_q = (same_sid(qo) & (qo == r + 1) & ((qc - qo) <= 4)).fill_null(False)
@@ -827,7 +886,8 @@ def quotes(
         # "كما أعلنت الإدارة عن ..." has an object: a coordinated clause
         & (ala_ma | (P_obj.between(r, s_end + 1) == 0))
     ).fill_null(False)
-    direct_ok = direct_ok & ~vtrail_ok
+    direct_ok = direct_ok & ~vtrail_ok & ~in_source
+    clause_ok = clause_ok & ~in_source
     vtrail_cut = pl.select(pl.when(vtrail_ok & ala_ma).then(r - 3).when(vtrail_ok).then(r - 2)).to_series()
     use_direct = direct_ok & (~clause_ok | (qo < comp).fill_null(True))
     use_clause = clause_ok & ~use_direct
@@ -866,8 +926,15 @@ def quotes(
         k1 = key.gather((sr + 1).clip(upper_bound=n - 1))
         # "بحسب ما أعلنته الشرطة" / "وفقاً لما ذكرته" / "حسبما أعلن مسؤولون": the source
         # is the subject of the verb after ما
-        sv1 = t["is_word"].gather((sr + 1).clip(upper_bound=n - 1)) & ~t["stop"].gather((sr + 1).clip(upper_bound=n - 1))
-        sv2 = t["is_word"].gather((sr + 2).clip(upper_bound=n - 1)) & ~t["stop"].gather((sr + 2).clip(upper_bound=n - 1))
+        # (a reporting or publishing verb, with or without an object pronoun: "حسبما ظهر في
+        # المشهد" is no source)
+        intro_keys = res.intro["key"].implode()
+        rverb = t.select(
+            pl.col("sv") | pl.col("key").is_in(pl.Series(list(res.report_verbs), dtype=pl.String).implode())
+            | pl.col("key").str.replace(r"(ه|ها|هم|هما)$", "").is_in(intro_keys)
+        )["sv"]
+        sv1 = rverb.gather((sr + 1).clip(upper_bound=n - 1))
+        sv2 = rverb.gather((sr + 2).clip(upper_bound=n - 1))
         ma2 = k1.is_in(["ما", "لما"]) & sv2
         ma1 = src["key"].str.ends_with("ما") & sv1
         np_start = pl.select(
@@ -875,6 +942,16 @@ def quotes(
             .when(ma2).then(sr + 3).when(ma1).then(sr + 2).otherwise(sr + 1)
         ).to_series()
         ma_verb = ma1 | ma2
+        # "حسبما نقلت وكالة الأنباء (سانا) عن مصدر عسكري": the source is the one after عن
+        v_row = pl.select(pl.when(ma2).then(sr + 2).otherwise(sr + 1)).to_series().clip(upper_bound=n - 1)
+        an_pos = t.filter(pl.col("key") == "عن")["r"]
+        an_next = _next_after(an_pos, np_start)
+        chain = (
+            ma_verb & key.gather(v_row).str.starts_with("نقل") & ~an_next.is_null()
+            & (sid.gather(an_next.fill_null(0).clip(upper_bound=n - 1)) == src["sid"])
+            & ((an_next - np_start) <= 8) & ((an_next + 1) <= src["last_r"])
+        ).fill_null(False)
+        np_start = pl.select(pl.when(chain).then(an_next + 1).otherwise(np_start)).to_series()
         # "وفقا لما نشر في مجلة X": the preposition is not part of the source
         np_start = pl.select(
             pl.when(ma_verb & t["prep"].gather(np_start.clip(upper_bound=n - 1))).then(np_start + 1)
@@ -885,7 +962,10 @@ def quotes(
             pl.when(tok.gather(np_start.clip(upper_bound=n - 1)).is_in(["ل", "لـ", "ب", "بـ"]))
             .then(np_start + 1).otherwise(np_start)
         ).to_series()
-        punct_pos = t.filter(pl.col("is_punct") | pl.col("time"))["r"]  # "مسؤولون أمس" -> مسؤولون
+        # a phrase ends at punctuation, a time adverb ("مسؤولون أمس" -> مسؤولون) or a relative
+        # pronoun ("صندوق النقد الدولي الذي يتوقع ..." -> صندوق النقد الدولي)
+        rel_keys = pl.Series([k for k in res.stop_keys("rel") if k.startswith("ال")], dtype=pl.String).implode()
+        punct_pos = t.filter(pl.col("is_punct") | pl.col("time") | pl.col("key").is_in(rel_keys))["r"]
         np_punct = _next_after(punct_pos, np_start - 1)
         punct_in_sentence = (~np_punct.is_null()) & (sid.gather(np_punct.fill_null(0)) == src["sid"])
         np_end_excl = pl.select(
@@ -921,7 +1001,9 @@ def quotes(
         head_src = head_key.is_in(res.stop_keys("source_noun")) | head_key.str.slice(1).is_in(res.stop_keys("source_noun"))
         prev_comma = tok.gather((sr - 1).clip(lower_bound=0)).is_in(["،", ","]) & (sr > src["first_r"])
         # a phrase that would start past its sentence (a bare "بحسب" at the end) is none
-        np_ok = (np_start <= src["last_r"]) & ((np_end_excl - 1) >= np_start)
+        np_ok = (np_start <= src["last_r"]) & ((np_end_excl - 1) >= np_start) & ~(
+            key.gather(np_start.clip(upper_bound=n - 1)).is_in(pl.Series(list(res.not_source), dtype=pl.String).implode())
+        )
         np_start = pl.select(pl.when(np_ok).then(np_start)).to_series()
         src = src.with_columns(
             np_start=np_start, np_end=pl.when(np_ok).then(np_end_excl - 1), np_clitic=np_clitic,
@@ -1019,6 +1101,15 @@ def quotes(
             & (mrow["m_r_start"].gather(p1) == mrow["m_r_end"].gather(p0) + 1)
         ).fill_null(False)
         p_row = pl.select(pl.when(title_only).then(p1).otherwise(p_row)).to_series()
+    # a relative clause: "الرئيس مادورو الذي وصفها بأنها ..." -> the antecedent right before
+    # الذي / التي is the subject
+    rel_prev = key.gather((er - 1).clip(lower_bound=0)).is_in(["الذي", "التي", "الذين"])
+    by_end = mrow.select(pl.col("m_r_end").cast(pl.Int64).alias("e"), pl.col("row").cast(pl.Int64)).unique("e", keep="last")
+    r_row = pl.DataFrame({"e": (er - 2).cast(pl.Int64)}).join(by_end, on="e", how="left", maintain_order="left")["row"]
+    ok_rel = (rel_prev & ~ok & ~r_row.is_null() & (sid.gather((er - 2).clip(lower_bound=0)) == ev["sid"])).fill_null(False)
+    ok_p = ok_p | ok_rel
+    ok = ok | ok_rel
+    p_row = pl.select(pl.when(ok_rel).then(r_row).otherwise(p_row)).to_series()
     pick = pl.select(
         pl.when(ok_p).then(p_row).when(ok_o).then(o_row).otherwise(none)
     ).to_series()
@@ -1048,9 +1139,12 @@ def quotes(
         .when(ev["mode"].is_in(["trail", "vtrail"])).then(ev["last_r"] + 1)
     ).to_series().cast(pl.Int64)
     k1_ok = ~nonsubj.gather((gb + 1).clip(upper_bound=n - 1)) & t["is_word"].gather((gb + 1).clip(upper_bound=n - 1))
+    # after وصف a definite noun phrase is the object ("ووصف التعديل الحكومي بأنه ..."), the
+    # subject being the previous speaker; an indefinite one is the subject ("ووصف مراقبون")
+    describe_obj = (ev["sv_kind"] == "describe") & t["def_bare"].gather((gb + 1).clip(upper_bound=n - 1))
     gen_ok = (
         ~ok & ~target.is_null() & ((target - gb) >= 2) & k1_ok
-        & ev["sv_kind"].is_in(["verb", "describe"])
+        & ev["sv_kind"].is_in(["verb", "describe"]) & ~describe_obj
     ).fill_null(False)
     # end: first mention starting inside (gb, target) -> its end; else last word before target
     # (no reporting word between: "وتشير التسريبات بحسب صحيفة "إكسبريس"" -> التسريبات)
@@ -1121,10 +1215,21 @@ def quotes(
         .when(~nn & ~nn1 & ((na + 1) < target).fill_null(False)).then(na + 1)
     ).to_series()
     nb_ = pl.select(pl.when(named_all).then(nb_).otherwise(run_end)).to_series()
+    # "نقلت الوكالة عن مصدر عسكري قوله إن": the speaker of قوله is the phrase after عن
+    an_rows = t.filter(pl.col("key") == "عن")["r"]
+    an_prev = _prev_at_or_before(an_rows, er - 1)
+    qawl = ev["key"].str.starts_with("قول") & (ev["sv_kind"] == "noun")
+    qawl_ok = (
+        ~ok & qawl & ~an_prev.is_null() & ((er - an_prev) >= 2) & ((er - an_prev) <= 7)
+        & (sid.gather(an_prev.fill_null(0)) == ev["sid"])
+        & (P_hard.between(an_prev.fill_null(0), er) == 0)
+    ).fill_null(False)
     # a quoted name as the subject of a trailing verb: "على ما ذكرت "نيويورك تايمز""
     qname_close = pair_close((er + 1).clip(upper_bound=n - 1))
+    colon_after = tok.gather((qname_close.fill_null(0) + 1).clip(upper_bound=n - 1)).is_in([":", "："])
     qname_ok = (
-        ~ok & (ev["mode"] == "vtrail") & mark1 & ((qname_close - er) >= 3) & ((qname_close - er) <= 7)
+        ~ok & ((ev["mode"] == "vtrail") | ((ev["mode"] == "direct") & colon_after))
+        & mark1 & ((qname_close - er) >= 3) & ((qname_close - er) <= 7)
         & (sid.gather(qname_close.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
     ).fill_null(False)
     named = (
@@ -1134,9 +1239,9 @@ def quotes(
     ).fill_null(False)
     ev = ev.with_columns(
         gen_s=pl.when(named).then(na).when(gen_ok & (gen_end > gb)).then(gb + 1)
-        .when(qname_ok).then(er + 1),
+        .when(qname_ok).then(er + 2).when(qawl_ok).then(an_prev + 1),
         gen_e=pl.when(named).then(nb_).when(gen_ok & (gen_end > gb)).then(gen_end)
-        .when(qname_ok).then(qname_close),
+        .when(qname_ok).then(qname_close - 1).when(qawl_ok).then(er - 1),
         g_clitic=pl.when(named).then(0).otherwise(g_clitic),
         appos_s=pl.when(named).then(er + 1).otherwise("appos_s"),
         appos_e=pl.when(named).then(gen_end).otherwise("appos_e"),
@@ -1353,9 +1458,10 @@ def quotes(
     ).filter(pl.col("valid"))
     if prod.height == 0:
         return _empty()
-    # a trailing source after a direct quote ("وتابع: "..."، بحسب موقع كووورة") is where the
-    # quote was reported, not a second quote
-    dq = prod.filter(pl.col("kind") == "direct").select("sid", d_rs="q_rs", d_re="q_re")
+    # a trailing source after a quote of the sentence's own verb ("وتابع: "..."، بحسب موقع
+    # كووورة", "وتؤكد الشركات أن ...، وفقا لما ذكرت X") is where the quote was reported, not a
+    # second quote
+    dq = prod.filter(~pl.col("mode").is_in(["src_trail", "vtrail", "src_front"])).select("sid", d_rs="q_rs", d_re="q_re")
     if dq.height:
         covered = prod.filter(pl.col("mode").is_in(["src_trail", "vtrail"])).select("r", "sid", "q_rs", "q_re").join(
             dq, on="sid", how="inner"
@@ -1423,6 +1529,7 @@ def quotes(
     out = _expand_surnames(out, at, res, mentions)
     out = _role_to_name(out, at, res)
     out = _org_head_to_name(out, at, res)
+    out = _definite_backref(out, at, res)
     out = _speaker_type(out, mentions, res)
     # no speaker ends with punctuation ("مصدر في الشرطة." -> "مصدر في الشرطة")
     trimmed = pl.col("speaker_text").str.strip_chars_end(".،,:؛;!؟?…-–— ")
