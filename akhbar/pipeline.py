@@ -36,13 +36,37 @@ STAGES = ("read", "clean", "segment", "entities", "quotes", "stage")
 
 
 def plan_batches(
-    uris: list[str], known: dict[str, str], batch_size: int
+    uris: list[str], known: dict[str, str], batch_size: int,
+    sizes: list[int | None] | None = None, max_bytes: int | None = None,
 ) -> list[list[tuple[str, str | None]]]:
-    """Split the listed files into batches of (source_uri, sha256 already processed or None)."""
+    """Split the listed files into batches of (source_uri, sha256 already processed or None):
+    at most `batch_size` files, and (with `sizes`) at most `max_bytes` of files unless a single
+    file is larger, so that a batch of archives (a daily zip of 1,600 articles) stays as small
+    in memory as a batch of single articles."""
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     items = [(uri, known.get(uri)) for uri in uris]
-    return [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
+    if sizes is None or max_bytes is None:
+        return [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
+    batches: list[list[tuple[str, str | None]]] = []
+    current: list[tuple[str, str | None]] = []
+    total = 0
+    for item, size in zip(items, sizes):
+        size = size or 0
+        if current and (len(current) >= batch_size or total + size > max_bytes):
+            batches.append(current)
+            current, total = [], 0
+        current.append(item)
+        total += size
+    if current:
+        batches.append(current)
+    return batches
+
+
+def max_batch_bytes() -> int:
+    """Bytes of files (as stored: an archive counts compressed) per batch at most, one file
+    excepted (AKHBAR_BATCH_BYTES, default 4 MiB; a 500-file ANT batch is ~1.7 MB)."""
+    return int(os.environ.get("AKHBAR_BATCH_BYTES", 4 * 1024 * 1024))
 
 
 def skip_unchanged(

@@ -22,7 +22,14 @@ from prefect.concurrency.sync import concurrency  # noqa: E402
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound  # noqa: E402
 
 from akhbar import progress  # noqa: E402
-from akhbar.pipeline import BatchResult, remove_staging, skip_unchanged, transform_batch  # noqa: E402
+from akhbar.pipeline import (  # noqa: E402
+    BatchResult,
+    max_batch_bytes,
+    plan_batches,
+    remove_staging,
+    skip_unchanged,
+    transform_batch,
+)
 from akhbar.summary import run_summary_markdown  # noqa: E402
 from akhbar.warehouse import Warehouse  # noqa: E402
 from transforms.read import list_files  # noqa: E402
@@ -84,13 +91,15 @@ def plan_run(
 
     One task, so that the file list and the warehouse's known hashes never become task
     parameters (Prefect walks every parameter of every task run)."""
-    uris = list_files(source)["source_uri"].to_list()
+    listed = list_files(source)
+    uris = listed["source_uri"].to_list()
     with writer(warehouse) as wh:
         wh.begin_run(run_id, source, flow_run_id)
         known = wh.known_files()
     items, unchanged = skip_unchanged([(uri, known.get(uri)) for uri in uris], source)
-    del known
-    batches = [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
+    size = dict(zip(uris, listed["bytes"].to_list()))
+    todo = [uri for uri, _ in items]
+    batches = plan_batches(todo, known, batch_size, [size[u] for u in todo], max_batch_bytes())
     return len(uris), batches, unchanged
 
 
