@@ -25,9 +25,13 @@ run: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/akhbar serve $(ARGS)
 
-# Benchmarks are not part of `make test`: they need ../shared and take minutes.
+# Benchmarks are not part of `make test`: they need ../shared and take minutes (~15 on 2 cores).
+# Figures and how to read them: bench/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline_bench.py $(ARGS)
+	$(BIN)/python bench/pipeline_bench.py --corpus ../shared/data/corpus/saudinewsnet $(ARGS)
+	$(BIN)/python bench/scale_bench.py memory
+	$(BIN)/python bench/scale_bench.py workers --limit 4000
 	$(BIN)/python bench/readers_during_load.py
 
 test: $(TEST_STAMP)
