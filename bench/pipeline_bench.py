@@ -180,7 +180,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=0, help="Dask workers (0: the default thread runner)")
     ap.add_argument("--json", help="also write every figure to this JSON file")
     args = ap.parse_args()
-    corpus = Path(args.corpus)
+    corpus = Path(args.corpus).resolve()
     if not corpus.is_dir():
         sys.exit(f"corpus not found: {corpus}")
     r = bench(corpus, args.limit, args.scale, args.batch_size, args.workers)
