@@ -535,3 +535,46 @@ def test_quoted_name_before_colon_is_the_speaker():
 def test_trailing_source_after_the_verbs_own_quote_is_where_it_was_reported():
     _, q = run('وتؤكد الشركات أن الأمر غير ضار، وفقا لما ذكرت "البوابة العربية".')
     assert q.select("kind", "text", "verb").rows() == [("indirect", "الأمر غير ضار", "تؤكد")]
+
+
+# ------------------------------------------------------------------ batch-3 phenomena (issue 5, session 2)
+def test_express_verb_quotes_after_its_preposition():
+    _, q = run('وأعربت الحكومة عن "رفضها الشديد" للتصريحات.')
+    assert q.select("kind", "text", "verb").rows() == [("direct", "رفضها الشديد", "أعربت")]
+
+
+def test_abara_as_via_does_not_block_the_clause():
+    _, q = run("وذكرت الشرطة عبر حسابها بأن شخصا واحدا أصيب.")
+    assert q.select("text", "verb").rows() == [("شخصا واحدا أصيب", "ذكرت")]
+
+
+def test_quoted_fronted_source_without_comma():
+    _, q = run('وبحسب "واس" تستعرض اللجنة جدول اجتماعاتها المقبلة.')
+    assert q.select("text", "speaker_text").rows() == [("تستعرض اللجنة جدول اجتماعاتها المقبلة", '"واس"')]
+
+
+def test_quote_right_after_fi_bayan_is_the_statement():
+    _, q = run('وقال هولاند في بيان "إن التصريحات المخجلة تكشف نظرته".')
+    assert q.select("kind", "text", "verb").rows() == [("direct", "إن التصريحات المخجلة تكشف نظرته", "قال")]
+
+
+def test_definite_noun_refers_back_to_its_fuller_definite_phrase():
+    _, q = run("وقالت الشرطة الاتحادية الاسترالية إن المواطن سيعود طواعية.",
+               "كما ذكرت الشرطة أنه لم توجه أي تهمة له.")
+    assert q["speaker_text"].to_list() == ["الشرطة الاتحادية الاسترالية", "الشرطة الاتحادية الاسترالية"]
+
+
+def test_kana_subject_before_the_verb():
+    _, q = run("وكان الرئيس الأمريكي قد قال في مؤتمر إن الاعتداءات كانت ستكون أقل.")
+    assert q["speaker_text"].to_list() == ["الرئيس الأمريكي"]
+
+
+def test_spokesperson_bisim_phrase():
+    _, q = run('وأفادت المتحدثة باسم الشرطة الاتحادية في بيان أن التحقيق مستمر.')
+    assert q["speaker_text"].to_list() == ["المتحدثة باسم الشرطة الاتحادية"]
+
+
+def test_definite_org_head_takes_the_quoted_name_given_earlier():
+    _, q = run("وقال الوكيل لصحيفة «غانا سبورتس» إن اللاعب سيصل قريبا.",
+               "وتوقعت الصحيفة أن يتم الاتفاق بنهاية الأسبوع.")
+    assert q["speaker_text"].to_list()[1] == "غانا سبورتس"

@@ -11,7 +11,8 @@ Lexicons (``seeds/``):
                                                      name_head: عملية، حملة ... "..." is a name;
                                                      time: أمس، مساء ... ends a speaker phrase;
                                                      report_verb: نشرته ... after ما in a source;
-                                                     not_source: تعبيره ... after بحسب is no source)
+                                                     not_source: تعبيره ... after بحسب is no source;
+                                                     express: أعرب عن "..." (takes = the preposition))
   quote_marks.csv           open,close,note         (open == close: alternating mark)
   quote_speaker_heads.csv   form,type               (head word -> person | organization)
   given_names.csv           name,...                (read only: a one-word speaker that is a
@@ -38,7 +39,7 @@ _FOLD_TO = ["ا", "ا", "ا", "ا", "ي", "ه"]
 _FOLD_TABLE = str.maketrans(dict(zip(_FOLD_FROM, _FOLD_TO)))
 _AR_LETTER = r"[\x{0621}-\x{063A}\x{0641}-\x{064A}\x{0671}-\x{06D3}]"
 _MARK = r"[\x{064B}-\x{065F}\x{0670}\x{0640}\x{06D6}-\x{06ED}\x{200C}-\x{200F}]"
-INTRO_KINDS = ["verb", "participle", "describe", "noun", "source"]
+INTRO_KINDS = ["verb", "participle", "describe", "noun", "source", "express"]
 FUNCTION_KINDS = ["prep", "conj", "particle", "pron", "rel", "dem"]
 STOP_KINDS = FUNCTION_KINDS + ["verb", "common", "time"]
 
@@ -67,6 +68,7 @@ class QuoteLexicon:
     time_words: list[str] = ()  # keys of time adverbs that end a speaker phrase (أمس، مساء)
     report_verbs: list[str] = ()  # keys of publishing verbs after ما in a source (نشرته، أوردت)
     not_source: list[str] = ()  # keys of words after بحسب that are no source (تعبيره، قوله)
+    express: pl.DataFrame | None = None  # key, prep: أعرب عن "..." / دعا إلى "..."
 
     def speaker_heads(self, type_: str) -> list[str]:
         return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
@@ -98,6 +100,9 @@ def _load(seeds_dir: str) -> QuoteLexicon:
     time_words = allp.filter(pl.col("kind") == "time")["key"].unique().to_list()
     report_verbs = allp.filter(pl.col("kind") == "report_verb")["key"].unique().to_list()
     not_source = allp.filter(pl.col("kind") == "not_source")["key"].unique().to_list()
+    express = allp.filter(pl.col("kind") == "express").select(
+        "key", prep=match_key(pl.col("takes"))
+    ).unique("key", keep="first", maintain_order=True)
     intro = allp.filter(pl.col("kind").is_in(INTRO_KINDS)).unique("key", keep="first", maintain_order=True)
     stop = _keyed(_read(d / "stopwords.csv"), "word").select("key", "kind").unique(maintain_order=True)
     if (d / "quote_marks.csv").exists():
@@ -122,6 +127,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         time_words=time_words,
         report_verbs=report_verbs,
         not_source=not_source,
+        express=express,
     )
 
 

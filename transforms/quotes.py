@@ -96,7 +96,7 @@ QUOTE_SCHEMA = {
 }
 HARD_STOPS = [".", "!", "?", "؟", "؛", ";", "…"]
 TRAILING = [".", "،", ",", "؛", ";", ":", "!", "?", "؟", "-", "–", "—", "…", "(", ")"]
-MAX_GAP = 16
+MAX_GAP = 20
 # words that cannot be part of a name: definite / preposition+definite forms, كان forms
 _NOT_NAME_RE = r"^(?:[وفبكل]?ال|[وف]?لل|[وف]?(?:كان|كانت|كانوا|يكون|تكون|ليس|ليست)$)"
 SUBJECT_WINDOW = 8
@@ -331,9 +331,18 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
     keeps its speaker_entity_id)."""
     heads = pl.Series(res.speaker_heads("person") + res.speaker_heads("organization") + res.name_heads,
                       dtype=pl.String).implode()
+    # a speaker already linked to a full name ("ترامب" -> دونالد ترامب) keeps it
+    full_ids = pl.Series([], dtype=pl.String)
+    if mentions is not None and mentions.height:
+        full_ids = mentions.filter(
+            pl.coalesce("canonical_name", "surface").str.contains(r"\s")
+        )["entity_id"].unique()
     one = out.with_row_index("_row").filter(
         pl.col("speaker_text").is_not_null() & ~pl.col("speaker_text").str.contains(r"\s")
-    ).with_columns(w=_words_key(pl.col("speaker_text"))).filter(
+    ).with_columns(
+        w=_words_key(pl.col("speaker_text")),
+        linked_full=pl.col("speaker_entity_id").fill_null("").is_in(full_ids.implode()),
+    ).filter(
         ~pl.col("w").is_in(heads)
         & ~pl.col("w").is_in(pl.Series(res.stop_keys(*FUNCTION_KINDS, "verb", "time"), dtype=pl.String).implode())
     )
@@ -393,7 +402,7 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
     # never to the words before a common noun ("تتوقع مغادرة المستشفى", "سمحت الصحفية")
     starts_given = at["norm"].gather(first).is_in(given)
     definite = occ["w"].str.starts_with("ال")
-    occ = occ.with_columns(_first_s=at["start_char"].gather(first), _ok=~definite | starts_given)
+    occ = occ.with_columns(_first_s=at["start_char"].gather(first), _ok=~definite | starts_given, _per=pl.lit(False))
     if mentions is not None and mentions.height:
         per = mentions.filter(pl.col("type") == "PER").select(
             "article_id", _ms="start_char", _me="end_char"
@@ -401,11 +410,12 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
         in_per = occ.select("article_id", "g", "_first_s", "end_char").join(
             per, on="article_id", how="inner"
         ).filter((pl.col("_ms") <= pl.col("_first_s")) & (pl.col("_me") >= pl.col("end_char")))
-        occ = occ.with_columns(_ok=pl.col("_ok") | pl.col("g").is_in(in_per["g"].implode()))
+        occ = occ.with_columns(_per=pl.col("g").is_in(in_per["g"].implode()))
+        occ = occ.with_columns(_ok=pl.col("_ok") | pl.col("_per"))
     occ = occ.filter(~opens & pl.col("_ok")).drop("_first_s", "_ok").with_columns(
         f_s=pl.when(pl.col("n_prev") == 2).then("start_char_2").otherwise("start_char"),
         f_first=pl.col("g") - pl.col("n_prev"),
-    ).sort(["article_id", "w", "n_prev", "g"], descending=[False, False, True, False]).unique(
+    ).sort(["article_id", "w", "_per", "n_prev", "g"], descending=[False, False, True, True, False]).unique(
         ["article_id", "w"], keep="first"
     )
     if occ.height == 0 and fw.height == 0:
@@ -416,10 +426,14 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
              at["token"].gather(occ["g"] - 1), at["token"].gather(occ["g"])],
             separator=" ", ignore_nulls=True,
         )
-    ).select("article_id", "w", "f_s", f_e="end_char", f_text="f_text")
+    ).select("article_id", "w", "f_s", "_per", f_e="end_char", f_text="f_text")
     if fw.height:
-        occ = pl.concat([occ, fw], how="vertical_relaxed")
-    hit = one.join(occ, on=["article_id", "w"], how="inner").select("_row", "f_s", "f_e", "f_text")
+        occ = pl.concat([occ, fw.with_columns(_per=pl.lit(True))], how="diagonal_relaxed")
+    # a speaker linked to a full name expands only to a span the entity stage tagged as a
+    # person ("ترامب" never becomes "بمزحة ميلانيا ترامب")
+    hit = one.join(occ, on=["article_id", "w"], how="inner").filter(
+        ~pl.col("linked_full") | pl.col("_per")
+    ).select("_row", "f_s", "f_e", "f_text")
     x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
     ok = pl.col("f_text").is_not_null() & ((pl.col("f_e") - pl.col("f_s")) == pl.col("f_text").str.len_chars())
     return x.with_columns(
@@ -545,6 +559,61 @@ def _org_head_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     ).drop("_row", "o_s", "o_e", "o_text")
 
 
+def _org_head_to_quoted_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """A bare definite organisation head still unresolved (الصحيفة، الوكالة) takes the
+    quoted name that followed the same head earlier: "لصحيفة «غانا سبورتس أون لاين»" ...
+    "وتوقعت الصحيفة أن" -> غانا سبورتس أون لاين (the words inside the marks)."""
+    org_heads = pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode()
+    cand = out.with_row_index("_row").filter(
+        pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()
+        & ~pl.col("speaker_text").str.contains(r"\s")
+    ).with_columns(w=_words_key(pl.col("speaker_text")).str.replace(r"^[وف](ال)", "$1")).filter(
+        pl.col("w").str.starts_with("ال") & pl.col("w").is_in(org_heads)
+    ).with_columns(h=pl.col("w").str.slice(2))
+    if cand.height == 0:
+        return out
+    n = at.height
+    occ = at.with_columns(h=pl.col("norm").str.replace(r"^[لبو](.{3,})$", "$1")).join(
+        cand.select("article_id", "h").unique(), on=["article_id", "h"], how="semi"
+    )
+    if occ.height == 0:
+        return out
+    marks = ["«", '"', "“", "»", "”"]
+    g = occ["g"]
+    opens = at["token"].gather((g + 1).clip(upper_bound=n - 1)).is_in(marks[:3])
+    rows = []
+    for k in range(3, 8):  # the closing mark k tokens after the head (1-5 name words)
+        x = (g + k).clip(upper_bound=n - 1)
+        rows.append(pl.when(at["token"].gather(x).is_in(marks)).then(k))
+    close_k = pl.select(pl.coalesce(rows)).to_series() if rows else None
+    occ = occ.with_columns(ck=close_k, op=opens).filter(pl.col("op") & pl.col("ck").is_not_null())
+    if occ.height == 0:
+        return out
+    s_row = occ["g"] + 2
+    e_row = occ["g"] + occ["ck"] - 1
+    same = (at["sentence_index"].gather(e_row.clip(upper_bound=n - 1)) == occ["sentence_index"])
+    texts = [at["token"].gather((s_row + i).clip(upper_bound=n - 1)) for i in range(5)]
+    occ = occ.with_columns(
+        o_s=at["start_char"].gather(s_row.clip(upper_bound=n - 1)), o_e=at["end_char"].gather(e_row.clip(upper_bound=n - 1)),
+        o_text=pl.concat_str(
+            [pl.when(pl.lit(i) <= (pl.col("ck") - 3)).then(texts[i]) for i in range(5)], separator=" ", ignore_nulls=True
+        ),
+        same=same,
+    ).filter("same")
+    hit = cand.select("_row", "article_id", "h", "speaker_start_char").join(
+        occ.select("article_id", "h", "o_s", "o_e", "o_text"), on=["article_id", "h"], how="inner"
+    ).filter(pl.col("o_s") < pl.col("speaker_start_char")).sort(["_row", "o_s"], descending=[False, True]).unique(
+        "_row", keep="first"
+    ).select("_row", "o_s", "o_e", "o_text")
+    x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
+    ok = pl.col("o_text").is_not_null() & ((pl.col("o_e") - pl.col("o_s")) == pl.col("o_text").str.len_chars())
+    return x.with_columns(
+        speaker_text=pl.when(ok).then("o_text").otherwise("speaker_text"),
+        speaker_start_char=pl.when(ok).then("o_s").otherwise("speaker_start_char"),
+        speaker_end_char=pl.when(ok).then("o_e").otherwise("speaker_end_char"),
+    ).drop("_row", "o_s", "o_e", "o_text")
+
+
 def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """A bare definite speaker with no entity that the rules above left alone (المصادر،
     المصدر، الشركات ذاتها) is the indefinite phrase introduced earlier in the article:
@@ -559,23 +628,44 @@ def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     ).with_columns(h=pl.col("w").str.slice(2))
     if cand.height == 0:
         return out
-    occ = at.join(cand.select("article_id", "h").unique(), left_on=["article_id", "norm"],
-                  right_on=["article_id", "h"], how="semi")
+    # the indefinite form is looked up only for source and organisation heads (مصادر، مصدر،
+    # شركات): "المشاهير" must not become "مشاهير يناشدون"
+    src_heads = pl.Series(res.stop_keys("source_noun") + res.speaker_heads("organization"), dtype=pl.String).implode()
+    # the indefinite noun (مصادر يمنية) or the same definite noun with its adjectives
+    # (الشرطة الاتحادية الاسترالية), written earlier
+    keys = pl.concat([
+        cand.filter(pl.col("h").is_in(src_heads)).select("article_id", "h"), cand.select("article_id", h="w"),
+    ]).unique()
+    occ = at.join(keys, left_on=["article_id", "norm"], right_on=["article_id", "h"], how="semi")
     if occ.height == 0:
         return out
     stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
-    nxt = (occ["g"] + 1).clip(upper_bound=at.height - 1)
-    k1 = match_key(at["norm"].gather(nxt).fill_null(at["token"].gather(nxt)))
+    g = occ["g"]
+    definite = occ["norm"].str.starts_with("ال")
+
+    def nxt_ok(k: int) -> pl.Series:
+        x = (g + k).clip(upper_bound=at.height - 1)
+        kk = match_key(at["norm"].gather(x).fill_null(at["token"].gather(x)))
+        adj = kk.str.starts_with("ال") if k > 1 else pl.Series([True] * len(g))
+        return (
+            (at["article_id"].gather(x) == occ["article_id"]) & (at["sentence_index"].gather(x) == occ["sentence_index"])
+            & kk.str.contains(r"^[\x{0621}-\x{064A}]{3,}$") & ~kk.is_in(stop)
+            & (at["start_char"].gather(x) == at["end_char"].gather(x - 1) + 1)
+            & (~definite | (kk.str.starts_with("ال") & kk.str.contains("(ي|يه)$"))) & adj
+        ).fill_null(False)
+
+    ok1 = nxt_ok(1)
+    ok2 = ok1 & definite & nxt_ok(2)
+    last = pl.select(pl.when(ok2).then(g + 2).otherwise(g + 1)).to_series().clip(upper_bound=at.height - 1)
     occ = occ.with_columns(
-        n_s=at["start_char"].gather(nxt), n_e=at["end_char"].gather(nxt), n_tok=at["token"].gather(nxt),
-        ok=(at["article_id"].gather(nxt) == pl.col("article_id"))
-        & (at["sentence_index"].gather(nxt) == pl.col("sentence_index"))
-        & k1.str.contains(r"^[\x{0621}-\x{064A}]{3,}$") & ~k1.is_in(stop)
-        & (at["start_char"].gather(nxt) == pl.col("end_char") + 1),
-    ).filter("ok").select(
-        "article_id", h="norm", o_s="start_char", o_e="n_e",
-        o_text=pl.concat_str([pl.col("token"), pl.col("n_tok")], separator=" "),
-    )
+        ok=ok1, o_e=at["end_char"].gather(last),
+        o_text=pl.concat_str(
+            [pl.col("token"), at["token"].gather((g + 1).clip(upper_bound=at.height - 1)),
+             pl.when(ok2).then(at["token"].gather((g + 2).clip(upper_bound=at.height - 1)))],
+            separator=" ", ignore_nulls=True,
+        ),
+        h=pl.when(definite).then(pl.col("norm").str.slice(2)).otherwise("norm"),
+    ).filter("ok").select("article_id", "h", o_s="start_char", o_e="o_e", o_text="o_text")
     hit = cand.select("_row", "article_id", "h", "speaker_start_char").join(
         occ, on=["article_id", "h"], how="inner"
     ).filter(pl.col("o_s") < pl.col("speaker_start_char")).sort(["_row", "o_s"], descending=[False, True]).unique(
@@ -769,7 +859,7 @@ def quotes(
     # does not block the verb's clause, nor does a noun introducer
     after_verb = (pl.col("r") - 1).is_in(pl.col("r").implode())
     blocking = intro.filter(
-        (pl.col("sv_kind") != "noun") & ~((pl.col("sv_kind") == "source") & after_verb)
+        ~pl.col("sv_kind").is_in(["noun", "express"]) & ~((pl.col("sv_kind") == "source") & after_verb)
     )["r"]
     nb = _next_after(blocking, r)
     nb_ok = nb.is_null() | (sid.gather(nb.fill_null(0)) != isid)
@@ -786,6 +876,10 @@ def quotes(
 
     takes = intro["takes"]
     kind = intro["sv_kind"]
+    express_prep = intro.select("key").join(
+        res.express if res.express is not None else pl.DataFrame(schema={"key": pl.String, "prep": pl.String}),
+        on="key", how="left", maintain_order="left",
+    )["prep"]
     clause_ok = (
         takes.is_in(["both", "clause"])
         & (kind != "source")
@@ -817,12 +911,15 @@ def quotes(
     # "...", عملية "..."), it is one word, or an أن/إن clause follows (then it is a name in
     # the verb's adjuncts: قال في مقابلة مع "نيويورك تايمز" إن ...)
     name_heads = pl.Series(res.name_heads + res.stop_keys("source_noun") + res.stop_keys("prep"), dtype=pl.String).implode()
+    # ... but "قال هولاند في بيان "..."" quotes the statement
+    stmt_nouns = res.intro.filter(pl.col("kind") == "noun")["key"].implode()
+    in_statement = prev_key.is_in(stmt_nouns) & (key.gather((qo0 - 2).clip(lower_bound=0)) == "في")
     prev_named = (
         prev_key.is_in(name_heads)
         | (prev_key.str.contains("^[لبو]") & prev_key.str.slice(1).is_in(name_heads))
         | (prev_key.str.contains("^(?:لل|وب|ول|بال)") & prev_key.str.slice(2).is_in(name_heads))
         | prev_tok.is_in(["ب", "ل", "و"])
-    )
+    ) & ~in_statement
     qc0 = qc.fill_null(0)
     window_ok = (
         kind.is_in(["verb", "participle"])
@@ -835,7 +932,7 @@ def quotes(
         & ~clause_ok
     ).fill_null(False)
     direct_ok = (
-        takes.is_in(["both", "quote"])
+        (takes.is_in(["both", "quote"]) | ~express_prep.is_null())
         & (kind != "source")
         & same_sid(qo)
         & before_nb(qo)
@@ -852,6 +949,13 @@ def quotes(
                 (kind == "describe")
                 & (prev_key == "ب")
                 & ((qo - r) <= 6)
+                & (P_hard.between(r, qo0) == 0)
+                & (P_q.between(r, qo0) == 0)
+            )
+            # أعربت فرنسا عن "رفضها الشديد" / داعية إلى "احترام ذكرى الضحايا"
+            | (
+                ~express_prep.is_null() & (prev_key == express_prep)
+                & ((qo - r) <= 8)
                 & (P_hard.between(r, qo0) == 0)
                 & (P_q.between(r, qo0) == 0)
             )
@@ -993,7 +1097,13 @@ def quotes(
             ((sr - src["first_r"]) == 1) & ~t["sv"].gather(src["first_r"])
         )
         comma_after = tok.gather(np_end_excl.clip(upper_bound=n - 1)).is_in(["،", ","]) & punct_in_sentence
-        after = np_end_excl + 1
+        # a quoted source name needs no comma: "وبحسب "واس" تستعرض اللجنة ..."
+        quoted_bare = (
+            quoted_np & ~comma_after & t["is_word"].gather(np_end_excl.clip(upper_bound=n - 1))
+            & (sid.gather(np_end_excl.clip(upper_bound=n - 1)) == src["sid"])
+        )
+        comma_after = comma_after | quoted_bare
+        after = pl.select(pl.when(quoted_bare).then(np_end_excl).otherwise(np_end_excl + 1)).to_series()
         after_is_comp = t["comp"].gather(after.clip(upper_bound=n - 1)) & (sid.gather(after.clip(upper_bound=n - 1)) == src["sid"])
         clause_start = pl.select(pl.when(after_is_comp).then(after + 1).otherwise(after)).to_series()
         np_len = np_end_excl - np_start
@@ -1144,7 +1254,7 @@ def quotes(
     describe_obj = (ev["sv_kind"] == "describe") & t["def_bare"].gather((gb + 1).clip(upper_bound=n - 1))
     gen_ok = (
         ~ok & ~target.is_null() & ((target - gb) >= 2) & k1_ok
-        & ev["sv_kind"].is_in(["verb", "describe"]) & ~describe_obj
+        & ev["sv_kind"].is_in(["verb", "describe", "express"]) & ~describe_obj
     ).fill_null(False)
     # end: first mention starting inside (gb, target) -> its end; else last word before target
     # (no reporting word between: "وتشير التسريبات بحسب صحيفة "إكسبريس"" -> التسريبات)
@@ -1183,6 +1293,18 @@ def quotes(
         run_len = run_len + run.cast(pl.Int64)
     gen_end = pl.select(
         pl.when(~inner_end.is_null()).then(inner_end).otherwise(gb + run_len)
+    ).to_series()
+    # "المتحدثة باسم الشرطة الاتحادية الاسترالية": a spokesperson head + باسم + the definite
+    # phrase of the body spoken for
+    spokes = head_key.str.replace("^ال", "").is_in(["متحدث", "متحدثه", "ناطق", "ناطقه"]) & (at(key, 2) == "باسم")
+    cont = spokes
+    ext = pl.Series([0] * len(er), dtype=pl.Int64)
+    for k in range(3, 7):
+        cont = (cont & ((gb + k) < target).fill_null(False) & at(t["def_bare"], k) & ~at(nonsubj, k)
+                & (at(sid, k) == ev["sid"]))
+        ext = ext + cont.cast(pl.Int64)
+    gen_end = pl.select(
+        pl.when(inner_end.is_null() & spokes & (ext >= 1)).then(gb + 2 + ext).otherwise(gen_end)
     ).to_series()
     gen_end = pl.select(
         pl.when(inner_end.is_null()).then(extend_name(gen_end, target.fill_null(0))).otherwise(gen_end)
@@ -1224,6 +1346,19 @@ def quotes(
         & (sid.gather(an_prev.fill_null(0)) == ev["sid"])
         & (P_hard.between(an_prev.fill_null(0), er) == 0)
     ).fill_null(False)
+    # subject-verb after كان: "وكان الرئيس الأمريكي (قد) قال ... إن" -> الرئيس الأمريكي
+    kana_rows = t.filter(pl.col("key").is_in(["كان", "وكان", "فكان", "كانت", "وكانت", "فكانت"]))["r"]
+    kprev = _prev_at_or_before(kana_rows, er - 1)
+    k_end = pl.select(pl.when(key.gather((er - 1).clip(lower_bound=0)) == "قد").then(er - 2).otherwise(er - 1)).to_series()
+    kana_ok = (
+        ~ok & ~kprev.is_null() & ((k_end - kprev) >= 1) & ((k_end - kprev) <= 3)
+        & (t["def_bare"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
+           | (kprev + 1).is_in(m_start.implode()))
+        & (sid.gather(kprev.fill_null(0)) == ev["sid"])
+        & (P_nonsubj.between(kprev.fill_null(0), k_end + 1) == 0)
+        & t["is_word"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
+        & ev["sv_kind"].is_in(["verb", "express"])
+    ).fill_null(False)
     # a quoted name as the subject of a trailing verb: "على ما ذكرت "نيويورك تايمز""
     qname_close = pair_close((er + 1).clip(upper_bound=n - 1))
     colon_after = tok.gather((qname_close.fill_null(0) + 1).clip(upper_bound=n - 1)).is_in([":", "："])
@@ -1239,9 +1374,9 @@ def quotes(
     ).fill_null(False)
     ev = ev.with_columns(
         gen_s=pl.when(named).then(na).when(gen_ok & (gen_end > gb)).then(gb + 1)
-        .when(qname_ok).then(er + 2).when(qawl_ok).then(an_prev + 1),
+        .when(qname_ok).then(er + 2).when(qawl_ok).then(an_prev + 1).when(kana_ok).then(kprev + 1),
         gen_e=pl.when(named).then(nb_).when(gen_ok & (gen_end > gb)).then(gen_end)
-        .when(qname_ok).then(qname_close - 1).when(qawl_ok).then(er - 1),
+        .when(qname_ok).then(qname_close - 1).when(qawl_ok).then(er - 1).when(kana_ok).then(k_end),
         g_clitic=pl.when(named).then(0).otherwise(g_clitic),
         appos_s=pl.when(named).then(er + 1).otherwise("appos_s"),
         appos_e=pl.when(named).then(gen_end).otherwise("appos_e"),
@@ -1529,6 +1664,7 @@ def quotes(
     out = _expand_surnames(out, at, res, mentions)
     out = _role_to_name(out, at, res)
     out = _org_head_to_name(out, at, res)
+    out = _org_head_to_quoted_name(out, at, res)
     out = _definite_backref(out, at, res)
     out = _speaker_type(out, mentions, res)
     # no speaker ends with punctuation ("مصدر في الشرطة." -> "مصدر في الشرطة")
