@@ -55,7 +55,8 @@ def register(subparsers) -> None:
     """Add the `ner` command group to the akhbar parser."""
     p = subparsers.add_parser("ner", help="train / evaluate the named-entity tagger")
     sub = p.add_subparsers(dest="ner_command", required=True)
-    tr = sub.add_parser("train", help="rebuild models/ner.crfsuite + models/ner_lexicon.csv from ../shared")
+    tr = sub.add_parser("train", help="rebuild models/ner.crfsuite, ner_lexicon.csv and ner_clusters.csv from ../shared "
+                        "(needs: .venv/bin/pip install --no-deps -r requirements-train.lock)")
     tr.add_argument("--shared", help="path of shared/ (default ../shared or $AKHBAR_SHARED)")
     tr.add_argument("--out", help="model path (default models/ner.crfsuite)")
     tr.set_defaults(handler=_train)

@@ -91,3 +91,31 @@ def test_model_adds_names_the_rules_miss_without_breaking_offsets():
     for r in both.iter_rows(named=True):
         assert text[r["start_char"]:r["end_char"]] == r["surface"]
     assert "بيروت" in both["surface"].to_list()
+
+
+def test_cluster_features_known_word_gets_its_cluster_unknown_word_none(tmp_path, monkeypatch):
+    """A word of models/ner_clusters.csv gets ``k<K>_<id>`` for itself (``L=``), through its
+    clitic-stripped form (``Ls=``: وماكرون -> ماكرون), and for the ±1 neighbours only when
+    ``CLUSTER_WINDOW`` says so; an unknown word gets no cluster attribute."""
+    from transforms.ner_clusters import write
+
+    cl = pl.DataFrame({"key": ["بيروت", "ماكرون"], "k100": [7, 3], "k500": [41, 12]})
+    path = tmp_path / "clusters.csv"
+    write(cl, path, "test")
+    lex = ner.load_lexicon("", "", str(path))
+    keys = pl.DataFrame({"key": ["بيروت", "وماكرون", "زززز"]})
+    va = {r["key"]: r for r in ner.vocab_attributes(keys, lex).iter_rows(named=True)}
+    assert {"L=k100_7", "L=k500_41"} <= set(va["بيروت"]["a0"])
+    assert {"Ls=k100_3", "Ls=k500_12"} <= set(va["وماكرون"]["a0"])
+    assert "L=k100_3" not in va["وماكرون"]["a0"]
+    assert not [a for a in va["زززز"]["a0"] + va["زززز"]["aw"] if "=k" in a and "_" in a]
+    t = pl.DataFrame({"r": [0, 1, 2], "sid": [0, 0, 0], "key": ["ماكرون", "بيروت", "زززز"]})
+    attrs = ner.training_attributes(t, lex, None)
+    assert "L=k100_3" in attrs[0] and "L=k100_3" not in attrs[1]
+    # default (CLUSTER_WINDOW = 0): the neighbours' clusters are not features
+    assert not [a for a in attrs[0] + attrs[1] if a[:2] in ("+1", "-1", "+2", "-2") and "=k" in a]
+    assert "+1:w=بيروت" in attrs[0]
+    monkeypatch.setattr(ner, "CLUSTER_WINDOW", 1)  # ±1 only
+    attrs = ner.training_attributes(t, lex, None)
+    assert "+1:L=k100_7" in attrs[0] and "-1:L=k500_12" in attrs[1]
+    assert "-2:L=k100_3" not in attrs[2] and "-2:w=ماكرون" in attrs[2]

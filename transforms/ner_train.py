@@ -38,10 +38,11 @@ def prepare(path: Path, keep: pl.Expr | None = None) -> pl.DataFrame:
     return t.with_columns(tag=toks["tag"])
 
 
-def fit(t: pl.DataFrame, model_out: Path, params: dict | None = None, lexicon_path: str = "") -> None:
+def fit(t: pl.DataFrame, model_out: Path, params: dict | None = None, lexicon_path: str = "",
+        clusters_path: str = "") -> None:
     import pycrfsuite
 
-    lex = ner.load_lexicon(load_resources().seeds_dir, lexicon_path)
+    lex = ner.load_lexicon(load_resources().seeds_dir, lexicon_path, clusters_path)
     attrs = ner.training_attributes(t, lex, t["rt"])
     tags = t["tag"].to_list()
     sids = t["sid"].to_list()
@@ -56,23 +57,26 @@ def fit(t: pl.DataFrame, model_out: Path, params: dict | None = None, lexicon_pa
     trainer.train(str(model_out))
 
 
-def predict(t: pl.DataFrame, model: Path, lexicon_path: str = "", o_bias: float | None = None) -> pl.Series:
+def predict(t: pl.DataFrame, model: Path, lexicon_path: str = "", o_bias: float | None = None,
+            clusters_path: str = "") -> pl.Series:
     ner.load_weights.cache_clear()
     W = ner.load_weights(str(model))
-    lex = ner.load_lexicon(load_resources().seeds_dir, lexicon_path)
+    lex = ner.load_lexicon(load_resources().seeds_dir, lexicon_path, clusters_path)
     em = ner.emissions(t, W, lex, "rt", o_bias)
     y = ner.viterbi(t, em, W, ner.VITERBI_CUT)
     return y.replace_strict(list(range(len(W.labels))), W.labels, return_dtype=pl.String)
 
 
-def dev_experiment(params: dict | None = None, lexicon_path: str = "") -> pl.DataFrame:
+def dev_experiment(params: dict | None = None, lexicon_path: str = "", clusters_path: str = "",
+                   o_bias: float | None = None) -> pl.DataFrame:
+    """Train on train minus dev, score on dev.  ``clusters_path="-"``: no word clusters."""
     tr = prepare(TRAIN_FILE, ~dev_mask())
     dv = prepare(TRAIN_FILE, dev_mask())
     model = Path(f"/tmp/ner_dev_{os.getpid()}.crfsuite")
     t0 = time.time()
-    fit(tr, model, params, lexicon_path)
+    fit(tr, model, params, lexicon_path, clusters_path)
     t1 = time.time()
-    pred = predict(dv, model, lexicon_path)
+    pred = predict(dv, model, lexicon_path, o_bias, clusters_path)
     sc = ner.score(dv.with_columns(pred=pred))
     print(f"train {t1 - t0:.1f}s  size {model.stat().st_size}  params {params}")
     return sc
@@ -89,22 +93,29 @@ def train(shared: Path | None = None, out: Path | None = None) -> dict:
 
     from transforms import ner_lexicon
 
+    from transforms import ner_clusters
+
+    ner_clusters.require_train_deps()  # fail before minutes of work, with the install command
     shared = Path(shared) if shared else SHARED
     out = Path(out) if out else ner.MODEL_PATH
     lex_path = out.parent / "ner_lexicon.csv"
+    cl_path = out.parent / "ner_clusters.csv"
     corpus = shared / "data" / "corpus" / "ant_multisource"
     lx = ner_lexicon.build(corpus, LEXICON_STEP)
     ner_lexicon.write(
         lx, lex_path,
         f"NER corpus lexicon: every {LEXICON_STEP}th file of ANT v2.1 (sorted paths); built by `akhbar ner train`",
     )
+    cl = ner_clusters.build(corpus)
+    ner_clusters.write(cl, cl_path, ner_clusters.note())
     ner.load_lexicon.cache_clear()
     t = prepare(shared / "data" / "ner" / "anercorp" / TRAIN_FILE.name)
-    fit(t, out, None, str(lex_path))
+    fit(t, out, None, str(lex_path), str(cl_path))
     ner.load_weights.cache_clear()
     ner.load_lexicon.cache_clear()
-    sha = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (out, lex_path)}
-    return {"model": str(out), "lexicon": str(lex_path), "sha256": sha, "tokens": t.height}
+    sha = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (out, lex_path, cl_path)}
+    return {"model": str(out), "lexicon": str(lex_path), "clusters": str(cl_path), "sha256": sha,
+            "tokens": t.height}
 
 
 def evaluate(test_file: Path | None = None, model: Path | None = None, mode: str = "model") -> pl.DataFrame:
