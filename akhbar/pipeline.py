@@ -63,9 +63,24 @@ def plan_batches(
     return batches
 
 
+def planned_bytes(uri: str, size: int | None) -> int:
+    """What a file weighs in a batch: its size, or for a local zip archive the uncompressed size
+    of its members (read from the central directory; a daily zip of 1.5 MB holds ~1,600 articles)."""
+    size = size or 0
+    if uri.startswith("file://") and uri.lower().endswith(".zip"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(uri.removeprefix("file://")) as z:
+                return max(size, sum(i.file_size for i in z.infolist()))
+        except (OSError, zipfile.BadZipFile, ValueError):
+            return size
+    return size
+
+
 def max_batch_bytes() -> int:
-    """Bytes of files (as stored: an archive counts compressed) per batch at most, one file
-    excepted (AKHBAR_BATCH_BYTES, default 4 MiB; a 500-file ANT batch is ~1.7 MB)."""
+    """Bytes of files per batch at most, one file excepted (AKHBAR_BATCH_BYTES, default 4 MiB;
+    a 500-file ANT batch is ~1.7 MB; a local zip counts uncompressed, see `planned_bytes`)."""
     return int(os.environ.get("AKHBAR_BATCH_BYTES", 4 * 1024 * 1024))
 
 

@@ -11,6 +11,7 @@ write Parquet to the staging location and the load stays in the flow process.
 """
 
 import os
+import time
 import uuid
 
 from akhbar import config
@@ -58,8 +59,9 @@ def ingest(
 
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    t = time.perf_counter()
     seen, batches, skipped = plan_run(source, warehouse, run_id, flow_run_id, batch_size)
-    counts = {"seen": seen}
+    counts = {"seen": seen, "seconds_plan": time.perf_counter() - t}
     logger.info("%d files under %s: %d unchanged, %d to read in %d batches",
                 counts["seen"], source, skipped, sum(len(b) for b in batches), len(batches))
 

@@ -26,6 +26,7 @@ from akhbar.pipeline import (  # noqa: E402
     BatchResult,
     max_batch_bytes,
     plan_batches,
+    planned_bytes,
     remove_staging,
     skip_unchanged,
     transform_batch,
@@ -99,7 +100,7 @@ def plan_run(
     items, unchanged = skip_unchanged([(uri, known.get(uri)) for uri in uris], source)
     size = dict(zip(uris, listed["bytes"].to_list()))
     todo = [uri for uri, _ in items]
-    batches = plan_batches(todo, known, batch_size, [size[u] for u in todo], max_batch_bytes())
+    batches = plan_batches(todo, known, batch_size, [planned_bytes(u, size[u]) for u in todo], max_batch_bytes())
     return len(uris), batches, unchanged
 
 
