@@ -578,3 +578,34 @@ def test_definite_org_head_takes_the_quoted_name_given_earlier():
     _, q = run("وقال الوكيل لصحيفة «غانا سبورتس» إن اللاعب سيصل قريبا.",
                "وتوقعت الصحيفة أن يتم الاتفاق بنهاية الأسبوع.")
     assert q["speaker_text"].to_list()[1] == "غانا سبورتس"
+
+
+# ------------------------------------------------------------------ batch-4 phenomena (issue 5, session 2)
+def test_unmarked_quotation_after_a_colon():
+    _, q = run("وقال أحمد المسماري في مؤتمر صحفي: الفريق قدم عاما كبيرا هذا الموسم.")
+    assert q.select("kind", "text", "verb").rows() == [("direct", "الفريق قدم عاما كبيرا هذا الموسم", "قال")]
+
+
+def test_colon_then_an_is_reported_speech():
+    _, q = run("وأضاف أحمد المسماري: أن المؤسسة أنجزت عددا من المشاريع.")
+    assert q.select("kind", "text").rows() == [("indirect", "المؤسسة أنجزت عددا من المشاريع")]
+
+
+def test_honorific_pronoun_subject_carries_the_speaker_over():
+    _, q = run("وأكد أحمد المسماري أن التدخلات مرفوضة.", "وقال معاليه إن البحرين لن تتردد في حماية شعبها.")
+    assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]
+
+
+def test_source_noun_with_its_institution():
+    _, q = run("وقال مسؤول في الخارجية الأمريكية إن الزيارة تهدف إلى توطيد العلاقات.")
+    assert q["speaker_text"].to_list() == ["مسؤول في الخارجية الأمريكية"]
+
+
+def test_kana_with_an_indefinite_source_subject():
+    _, q = run("وكانت مصادر مطلعة أكدت أن القتلى تزايدوا في صفوف المقاتلين.")
+    assert q["speaker_text"].to_list() == ["مصادر مطلعة"]
+
+
+def test_mufidan_participle_reports_a_clause():
+    _, q = run("واتفق مندوب رابع على أنه لا حاجة لتحرك، مفيدا أن انخفاض الأسعار قصير الأجل.")
+    assert q.select("text", "verb").rows()[-1] == ("انخفاض الأسعار قصير الأجل", "مفيدا")

@@ -12,7 +12,8 @@ Lexicons (``seeds/``):
                                                      time: أمس، مساء ... ends a speaker phrase;
                                                      report_verb: نشرته ... after ما in a source;
                                                      not_source: تعبيره ... after بحسب is no source;
-                                                     express: أعرب عن "..." (takes = the preposition))
+                                                     express: أعرب عن "..." (takes = the preposition);
+                                                     pronoun_subject: معاليه ... the speaker carries over)
   quote_marks.csv           open,close,note         (open == close: alternating mark)
   quote_speaker_heads.csv   form,type               (head word -> person | organization)
   given_names.csv           name,...                (read only: a one-word speaker that is a
@@ -69,6 +70,7 @@ class QuoteLexicon:
     report_verbs: list[str] = ()  # keys of publishing verbs after ما in a source (نشرته، أوردت)
     not_source: list[str] = ()  # keys of words after بحسب that are no source (تعبيره، قوله)
     express: pl.DataFrame | None = None  # key, prep: أعرب عن "..." / دعا إلى "..."
+    pronoun_subjects: list[str] = ()  # keys of honorific pronouns (معاليه، سموه): speaker carries over
 
     def speaker_heads(self, type_: str) -> list[str]:
         return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
@@ -100,6 +102,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
     time_words = allp.filter(pl.col("kind") == "time")["key"].unique().to_list()
     report_verbs = allp.filter(pl.col("kind") == "report_verb")["key"].unique().to_list()
     not_source = allp.filter(pl.col("kind") == "not_source")["key"].unique().to_list()
+    pronoun_subjects = allp.filter(pl.col("kind") == "pronoun_subject")["key"].unique().to_list()
     express = allp.filter(pl.col("kind") == "express").select(
         "key", prep=match_key(pl.col("takes"))
     ).unique("key", keep="first", maintain_order=True)
@@ -128,6 +131,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         report_verbs=report_verbs,
         not_source=not_source,
         express=express,
+        pronoun_subjects=pronoun_subjects,
     )
 
 

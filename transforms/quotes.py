@@ -995,6 +995,19 @@ def quotes(
     vtrail_cut = pl.select(pl.when(vtrail_ok & ala_ma).then(r - 3).when(vtrail_ok).then(r - 2)).to_series()
     use_direct = direct_ok & (~clause_ok | (qo < comp).fill_null(True))
     use_clause = clause_ok & ~use_direct
+    # a quotation without marks after a colon: "وقال قائد ريال مدريد في مؤتمر صحفي: برشلونة
+    # قدم عاما كبيرا ..." -> the rest of the sentence (at least 3 words)
+    colon_pos = t.filter(pl.col("token").is_in([":", "："]))["r"]
+    col = _next_after(colon_pos, r)
+    col0 = col.fill_null(0).clip(upper_bound=n - 2)
+    bare_ok = (
+        takes.is_in(["both", "quote"]) & kind.is_in(["verb", "participle"])
+        & ~use_direct & ~use_clause & same_sid(col) & before_nb(col)
+        & ((col - r) <= MAX_GAP) & (P_hard.between(r, col0) == 0) & (P_q.between(r, col0 + 1) == 0)
+        & t["is_word"].gather(col0 + 1) & (sid.gather(col0 + 1) == isid)
+        & ((last_r.gather(r) - col) >= 4)
+        & ~in_source
+    ).fill_null(False)
     # trailing attribution: «...»، قال الوزير / "..." قالت المصادر: the pair closes right
     # before the verb (or before a comma before it)
     if len(pc):
@@ -1014,8 +1027,10 @@ def quotes(
     qc = pl.select(pl.when(trail_ok).then(tq_c).otherwise(qc)).to_series()
     intro = intro.with_columns(
         mode=pl.when(use_direct).then(pl.lit("direct")).when(use_clause).then(pl.lit("clause"))
-        .when(trail_ok).then(pl.lit("trail")).when(vtrail_ok).then(pl.lit("vtrail")),
+        .when(trail_ok).then(pl.lit("trail")).when(vtrail_ok).then(pl.lit("vtrail"))
+        .when(bare_ok).then(pl.lit("bare")),
         vtrail_cut=vtrail_cut,
+        colon=col,
         comp=comp,
         qo=qo,
         qc=qc,
@@ -1246,9 +1261,14 @@ def quotes(
     target = pl.select(
         pl.when(ev["mode"] == "clause").then(ev["comp"])
         .when(ev["mode"] == "direct").then(ev["qo"])
+        .when(ev["mode"] == "bare").then(ev["colon"])
         .when(ev["mode"].is_in(["trail", "vtrail"])).then(ev["last_r"] + 1)
     ).to_series().cast(pl.Int64)
     k1_ok = ~nonsubj.gather((gb + 1).clip(upper_bound=n - 1)) & t["is_word"].gather((gb + 1).clip(upper_bound=n - 1))
+    # "وقال معاليه إن": an honorific pronoun is no new speaker (the previous one carries over)
+    k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).is_in(
+        pl.Series(list(res.pronoun_subjects), dtype=pl.String).implode()
+    )
     # after وصف a definite noun phrase is the object ("ووصف التعديل الحكومي بأنه ..."), the
     # subject being the previous speaker; an indefinite one is the subject ("ووصف مراقبون")
     describe_obj = (ev["sv_kind"] == "describe") & t["def_bare"].gather((gb + 1).clip(upper_bound=n - 1))
@@ -1296,7 +1316,12 @@ def quotes(
     ).to_series()
     # "المتحدثة باسم الشرطة الاتحادية الاسترالية": a spokesperson head + باسم + the definite
     # phrase of the body spoken for
-    spokes = head_key.str.replace("^ال", "").is_in(["متحدث", "متحدثه", "ناطق", "ناطقه"]) & (at(key, 2) == "باسم")
+    # ... and a source noun + في / من / لدى + a definite phrase: "مسؤول في الخارجية الأمريكية"
+    src_noun = head_key.is_in(pl.Series(res.stop_keys("source_noun"), dtype=pl.String).implode())
+    spokes = (
+        (head_key.str.replace("^ال", "").is_in(["متحدث", "متحدثه", "ناطق", "ناطقه"]) & (at(key, 2) == "باسم"))
+        | (src_noun & at(key, 2).is_in(["في", "من", "لدي"]) & (run_len == 1))
+    )
     cont = spokes
     ext = pl.Series([0] * len(er), dtype=pl.Int64)
     for k in range(3, 7):
@@ -1353,7 +1378,9 @@ def quotes(
     kana_ok = (
         ~ok & ~kprev.is_null() & ((k_end - kprev) >= 1) & ((k_end - kprev) <= 3)
         & (t["def_bare"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
-           | (kprev + 1).is_in(m_start.implode()))
+           | (kprev + 1).is_in(m_start.implode())
+           | key.gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1)).is_in(
+               pl.Series(res.stop_keys("source_noun"), dtype=pl.String).implode()))
         & (sid.gather(kprev.fill_null(0)) == ev["sid"])
         & (P_nonsubj.between(kprev.fill_null(0), k_end + 1) == 0)
         & t["is_word"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
@@ -1449,7 +1476,7 @@ def quotes(
         gen=pl.lit(False),
     )
     common = ["r", "sid", "art", "article_id", "sentence_index", "verb", "sv_kind", "mode",
-              "comp", "qo", "qc", "first_r", "last_r", "vtrail_cut", "sp_text", "sp_s", "sp_e", "sp_eid",
+              "comp", "qo", "qc", "first_r", "last_r", "vtrail_cut", "colon", "sp_text", "sp_s", "sp_e", "sp_eid",
               "sp_role", "explicit", "gen"]
     srcs = srcs.with_columns(
         mode=pl.when(pl.col("fronted")).then(pl.lit("src_front"))
@@ -1517,6 +1544,10 @@ def quotes(
     mode = prod["mode"]
     clause_from = pl.select(
         pl.when(mode == "clause").then(prod["comp"] + 1)
+        # "وأضاف: أن المؤسسة أنجزت ..." is reported, not verbatim: the clause after أن
+        .when((mode == "bare") & t["comp"].gather((prod["colon"].fill_null(0) + 1).clip(upper_bound=n - 1)))
+        .then(prod["colon"] + 2)
+        .when(mode == "bare").then(prod["colon"] + 1)
         .when(mode == "src_front").then(prod["clause_start"])
         .when(mode.is_in(["src_trail", "vtrail"])).then(prod["first_r"])
     ).to_series()
@@ -1554,6 +1585,7 @@ def quotes(
     cut = pl.select(
         pl.when(mode == "src_trail").then(pr - 1)
         .when(mode == "vtrail").then(prod["vtrail_cut"])
+        .when(mode == "bare").then(prod["last_r"] + 1)
         .otherwise(pl.min_horizontal(
             pl.coalesce(prod["next_prod"], prod["last_r"] + 1), nbrk
         ))
@@ -1578,6 +1610,7 @@ def quotes(
     ).fill_null(False) if len(po) else pl.Series([False] * len(pr), dtype=pl.Boolean)
     qkind = pl.select(
         pl.when(mode.is_in(["direct", "trail"]) | whole).then(pl.lit("direct"))
+        .when((mode == "bare") & (q_start == prod["colon"] + 1)).then(pl.lit("direct"))
         .when(has_pair).then(pl.lit("mixed"))
         .otherwise(pl.lit("indirect"))
     ).to_series()
