@@ -478,8 +478,11 @@ def _role_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.
         n_text=pl.col("token").str.join(" "),
     ).filter((pl.col("n_last") - pl.col("n_first")).is_between(1, 2))
     commas = win.filter(pl.col("token").is_in(["،", ","]))["g"].implode()
+    # a title may stand between the comma and the name: "رئيس هيئة القناة، الفريق مهاب مميش،"
+    titles = win.filter(pl.col("k").is_in(person_heads))["g"].implode()
     runs = runs.with_columns(
-        c_left=pl.when((pl.col("n_first") - 1).is_in(commas)).then(pl.col("n_first") - 1),
+        c_left=pl.when((pl.col("n_first") - 1).is_in(commas)).then(pl.col("n_first") - 1)
+        .when((pl.col("n_first") - 1).is_in(titles) & (pl.col("n_first") - 2).is_in(commas)).then(pl.col("n_first") - 2),
         c_right=pl.when((pl.col("n_last") + 1).is_in(commas)).then(pl.col("n_last") + 1),
     ).filter(pl.col("c_left").is_not_null() | pl.col("c_right").is_not_null())
     pairs = occ.select("article_id", "sentence_index", "h", p="g", p_s="start_char").join(
@@ -656,12 +659,24 @@ def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
 
     ok1 = nxt_ok(1)
     ok2 = ok1 & definite & nxt_ok(2)
+    # "النيابة في فيينا": the definite noun + في + a place name
+    g1 = (g + 1).clip(upper_bound=at.height - 1)
+    g2 = (g + 2).clip(upper_bound=at.height - 1)
+    k2 = match_key(at["norm"].gather(g2).fill_null(at["token"].gather(g2)))
+    ok_fi = (
+        definite & ~ok1 & (match_key(at["norm"].gather(g1).fill_null(at["token"].gather(g1))) == "في")
+        & k2.str.contains(r"^[\x{0621}-\x{064A}]{3,}$") & ~k2.str.starts_with("ال") & ~k2.is_in(stop)
+        & (at["sentence_index"].gather(g2) == occ["sentence_index"]) & (at["article_id"].gather(g2) == occ["article_id"])
+        & (at["start_char"].gather(g1) == occ["end_char"] + 1) & (at["start_char"].gather(g2) == at["end_char"].gather(g1) + 1)
+    ).fill_null(False)
+    ok2 = ok2 | ok_fi
+    ok1 = ok1 | ok_fi
     last = pl.select(pl.when(ok2).then(g + 2).otherwise(g + 1)).to_series().clip(upper_bound=at.height - 1)
     occ = occ.with_columns(
         ok=ok1, o_e=at["end_char"].gather(last),
         o_text=pl.concat_str(
-            [pl.col("token"), at["token"].gather((g + 1).clip(upper_bound=at.height - 1)),
-             pl.when(ok2).then(at["token"].gather((g + 2).clip(upper_bound=at.height - 1)))],
+            [pl.col("token"), at["token"].gather(g1),
+             pl.when(ok2).then(at["token"].gather(g2))],
             separator=" ", ignore_nulls=True,
         ),
         h=pl.when(definite).then(pl.col("norm").str.slice(2)).otherwise("norm"),
