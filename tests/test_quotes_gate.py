@@ -65,3 +65,31 @@ def test_no_regression_per_kind(scores, baseline, kind):
     assert got["precision"] >= pinned["precision"] - tol, (kind, got)
     assert got["recall"] >= pinned["recall"] - tol, (kind, got)
 
+
+
+# ---------------------------------------------------------------- the blind held-out set
+HELDOUT = GOLD.parent / "quotes_heldout.jsonl"
+
+
+@pytest.fixture(scope="module")
+def heldout_scores():
+    root = corpus_root()
+    if not root.exists():
+        pytest.skip(f"quote gold corpus not found at {root} (../shared absent; set AKHBAR_CORPUS)")
+    return evaluate(load_gold(HELDOUT), root)
+
+
+def test_heldout_file_is_the_pinned_one(baseline):
+    assert hashlib.sha256(HELDOUT.read_bytes()).hexdigest() == baseline["heldout"]["sha256"]
+
+
+def test_heldout_articles_are_found_unchanged(heldout_scores):
+    assert heldout_scores["missing_articles"] == []
+    assert heldout_scores["text_drift"] == []
+
+
+@pytest.mark.parametrize("metric", ["precision", "recall", "speaker_accuracy"])
+def test_no_regression_on_the_heldout_set(heldout_scores, baseline, metric):
+    pinned = baseline["heldout"]["scores"][metric]
+    floor = pinned - baseline["tolerance"][metric]
+    assert heldout_scores[metric] >= floor, f"held-out {metric} {heldout_scores[metric]} < pinned {pinned} - tolerance"
