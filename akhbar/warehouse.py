@@ -392,10 +392,19 @@ class Warehouse:
         con = self.con
         changed = "(SELECT entity_id FROM batch_entity_ids)"
         con.execute(f"DELETE FROM entities WHERE entity_id IN {changed}")
+        # The most frequent name and type; ties go to the smallest (mode() breaks them by row
+        # order, which depends on which worker loaded what first).
         con.execute(
             "INSERT INTO entities (entity_id, canonical_name, type, mention_count, article_count)"
-            " SELECT entity_id, mode(canonical_name), mode(type), count(*), count(DISTINCT article_id)"
-            f" FROM entity_mentions WHERE entity_id IN {changed} GROUP BY entity_id"
+            f" WITH m AS (SELECT entity_id, canonical_name, type, article_id FROM entity_mentions"
+            f"   WHERE entity_id IN {changed}),"
+            " names AS (SELECT entity_id, first(canonical_name ORDER BY n DESC, canonical_name) AS name FROM"
+            "   (SELECT entity_id, canonical_name, count(*) AS n FROM m GROUP BY ALL) GROUP BY entity_id),"
+            " types AS (SELECT entity_id, first(type ORDER BY n DESC, type) AS type FROM"
+            "   (SELECT entity_id, type, count(*) AS n FROM m GROUP BY ALL) GROUP BY entity_id)"
+            " SELECT entity_id, names.name, types.type, count(*), count(DISTINCT article_id)"
+            " FROM m JOIN names USING (entity_id) JOIN types USING (entity_id)"
+            " GROUP BY entity_id, names.name, types.type"
         )
         con.execute(f"DELETE FROM entity_aliases WHERE entity_id IN {changed}")
         con.execute(

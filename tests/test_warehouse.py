@@ -312,3 +312,39 @@ def test_a_writer_waits_for_a_reader_in_another_process(tmp_path):
     assert reader.wait(timeout=30) == 0
     with connect_readonly(path) as con:
         assert con.execute("SELECT run_id FROM runs").fetchall() == [("r1",)]
+
+
+def test_entities_touched_by_a_batch_are_recomputed_and_ties_go_to_the_smallest_name(tmp_path):
+    """Only the entities of a batch's old and new mentions are recomputed; the others keep their
+    rows, an entity left without mentions goes, and a tie between two names of one entity is
+    broken the same way whatever order the batches were loaded in."""
+    m = {"mention_id": 0, "type": "PER", "start_char": 0, "end_char": 4, "surface": "حفتر", "title": None,
+         "sentence_index": 0}
+
+    def batch(name, uri, article, entity, canonical):
+        return stage(tmp_path, name, [ok_file(uri, name)],
+                     [{"article_id": article, "source_uri": uri, "doc_key": "", "text": f"حفتر {name}"}],
+                     [dict(m, article_id=article, entity_id=entity, canonical_name=canonical)])
+
+    rows = {}
+    for order in ("ab", "ba"):
+        path = tmp_path / f"w-{order}.duckdb"
+        staged = {"a": batch(f"a-{order}", "file:///a.txt", "a", "e1", "خليفة حفتر"),
+                  "b": batch(f"b-{order}", "file:///b.txt", "b", "e1", "خالد حفتر")}
+        with Warehouse(path) as wh:
+            for key in order:
+                wh.load_batch("r", staged[key])
+            rows[order] = wh.con.execute("SELECT * FROM entities").fetchall()
+    assert rows["ab"] == rows["ba"] == [("e1", "خالد حفتر", "PER", 2, 2)]
+
+    path = tmp_path / "w-ab.duckdb"
+    with Warehouse(path) as wh:
+        wh.load_batch("r", batch("c", "file:///c.txt", "c", "e2", "طرابلس"))
+        wh.load_batch("r", batch("c2", "file:///c.txt", "c", "e3", "بنغازي"))  # c changed: e2 loses its only mention
+        assert wh.con.execute("SELECT entity_id, canonical_name, mention_count FROM entities ORDER BY 1").fetchall() == [
+            ("e1", "خالد حفتر", 2), ("e3", "بنغازي", 1)]
+        assert wh.con.execute("SELECT entity_id, alias FROM entity_aliases ORDER BY 1").fetchall() == [
+            ("e1", "حفتر"), ("e3", "حفتر")]
+        wh.rebuild_entities()
+        assert wh.con.execute("SELECT entity_id, canonical_name, mention_count FROM entities ORDER BY 1").fetchall() == [
+            ("e1", "خالد حفتر", 2), ("e3", "بنغازي", 1)]
