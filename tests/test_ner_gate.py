@@ -50,3 +50,12 @@ def test_per_type_f1_not_below_baseline(scores):
 def test_eval_is_fast(scores):
     _, secs = scores
     assert secs < 30, f"evaluation of 25k tokens took {secs:.1f} s"
+
+
+def test_committed_models_are_the_measured_ones():
+    """The pinned scores were measured with these exact files (``akhbar ner train`` rebuilds
+    them bit for bit); a retrained or edited model must be re-measured and re-pinned."""
+    models = HERE.parent / "models"
+    for name, digest in BASELINE["sha256_models"].items():
+        got = hashlib.sha256((models / name).read_bytes()).hexdigest()
+        assert got == digest, f"models/{name} is not the measured file ({got}); re-run akhbar ner eval and re-pin"

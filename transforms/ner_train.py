@@ -21,7 +21,8 @@ SHARED = Path(os.environ.get("AKHBAR_SHARED", ner.REPO.parent / "shared"))
 ANER_DIR = SHARED / "data" / "ner" / "anercorp"
 TRAIN_FILE = ANER_DIR / "ANERCorp_CamelLab_train.txt"
 TEST_FILE = ANER_DIR / "ANERCorp_CamelLab_test.txt"
-PARAMS = {"c1": 0.1, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
+# c2 0.01 -> 0.3 with the word clusters: dev micro-F1 (folds 9 / 4) 0.740 / 0.754 -> 0.749 / 0.771
+PARAMS = {"c1": 0.1, "c2": 0.3, "max_iterations": 200, "feature.possible_transitions": True}
 
 
 def dev_mask() -> pl.Expr:
