@@ -724,9 +724,15 @@ def _model_spans(t: pl.DataFrame, rules: pl.DataFrame, res: Resources, model: st
     common = ner.common_words(res.seeds_dir)
     one = pl.col("r_start") == pl.col("r_end")
     stem = pl.col("k2").str.replace(r"^[وف]?[بلك]?(?:ال)?", "")
+    bare_al = (
+        pl.lit(DROP_BARE_AL_WORDS) & one
+        & ~pl.col("k2").str.contains(r"^[وف]?[بلك]?ال..|^[وف]?لل..")
+        & stem.is_in(ner.al_words(res.seeds_dir).implode())
+    )
     e = e.join(t.select(r_start="r", amb2=pl.col("gn_amb").fill_null(False)), on="r_start", how="left").filter(
         ~(one & (pl.col("type") == "PER") & pl.col("amb2") & pl.col("title").is_null())
         & ~(one & (pl.col("k2").is_in(common.implode()) | stem.is_in(common.implode())))
+        & ~bare_al
     )
     single_loc = (pl.col("type") == "LOC") & (pl.col("r_start") == pl.col("r_end"))
     return e.select(
@@ -736,6 +742,9 @@ def _model_spans(t: pl.DataFrame, rules: pl.DataFrame, res: Resources, model: st
     ).cast({c: rules.schema[c] for c in SPAN_COLS})
 
 
+# a one-token model span on a word the corpus mostly writes with ال, here without it
+# (مدينة ساحلية "a coastal city"): dropped (no change on either dev fold; fixes that test)
+DROP_BARE_AL_WORDS = True
 MERGE = "strong_rules"
 STRICT_MULTI_PER = True
 

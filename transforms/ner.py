@@ -151,6 +151,18 @@ def common_words(seeds_dir: str = "") -> pl.Series:
     )["key"]
 
 
+@lru_cache(maxsize=4)
+def al_words(seeds_dir: str = "") -> pl.Series:
+    """Stems the corpus mostly writes with ال (``ct_al``) and no rule or gazetteer makes a
+    name: written *without* ال such a word is an indefinite common noun or adjective
+    (مدينة ساحلية "a coastal city"), not a name."""
+    lex = load_lexicon(seeds_dir)
+    return lex.filter(
+        pl.col("cls").list.contains("ct_al")
+        & ~pl.col("cls").list.eval(pl.element().str.contains(r"^(?:cx_|gn$|pl$|cldr|ng_)")).list.any()
+    )["key"]
+
+
 WINDOW_AFFIXES = False  # more affixes in the ±2 window: no gain on dev (0.729 vs 0.731)
 # word-cluster classes of the neighbours: 0 = none, 1 = ±1, 2 = ±1 and ±2 (only the training
 # attributes differ between 1 and 2: a role without weights adds nothing at inference).
