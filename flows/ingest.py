@@ -49,6 +49,7 @@ def ingest(
     transform tasks leave each batch as Parquet for the loader.
     Returns the run's counts: files seen / loaded / unchanged / rejected / duplicate and rows per table.
     """
+    started = time.perf_counter()
     logger = get_run_logger()
     source = config.source(source)
     warehouse = config.warehouse(warehouse)
@@ -80,7 +81,7 @@ def ingest(
     else:  # nothing written: the charts would be those of the previous report
         logger.info("nothing new: no report for this run")
     logger.info("run %s: %s", run_id, counts)
-    return {"run_id": run_id, **counts}
+    return {"run_id": run_id, **counts, "flow_seconds": time.perf_counter() - started}
 
 
 def worker_env() -> dict[str, str]:
