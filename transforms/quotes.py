@@ -576,9 +576,11 @@ def _org_head_to_quoted_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexi
     if cand.height == 0:
         return out
     n = at.height
-    occ = at.with_columns(h=pl.col("norm").str.replace(r"^[لبو](.{3,})$", "$1")).join(
-        cand.select("article_id", "h").unique(), on=["article_id", "h"], how="semi"
-    )
+    hs = cand["h"].unique().to_list()
+    forms = pl.Series([p + h for h in hs for p in ("", "ل", "ب", "و")], dtype=pl.String).implode()
+    occ = at.filter(pl.col("norm").is_in(forms)).with_columns(
+        h=pl.col("norm").str.replace(r"^[لبو](.{3,})$", "$1")
+    ).join(cand.select("article_id", "h").unique(), on=["article_id", "h"], how="semi")
     if occ.height == 0:
         return out
     marks = ["«", '"', "“", "»", "”"]
