@@ -123,3 +123,22 @@ def test_cluster_features_known_word_gets_its_cluster_unknown_word_none(tmp_path
     attrs = ner.training_attributes(t, lex, None)
     assert "+1:L=k100_7" in attrs[0] and "-1:L=k500_12" in attrs[1]
     assert "-2:L=k100_3" not in attrs[2] and "-2:w=ماكرون" in attrs[2]
+
+
+def test_stem_clusters_are_read_beside_the_word_clusters(tmp_path):
+    """``ner_clusters_stem.csv`` (clusters of clitic-stripped stems) beside the clusters file
+    gives ``s<K>_<id>`` classes, found through the token's stem (``Ls=``: وماكرون -> ماكرون)."""
+    from transforms.ner_clusters import stem_expr, write
+
+    path = tmp_path / "ner_clusters.csv"
+    write(pl.DataFrame({"key": ["بيروت"], "k100": [7]}), path, "test")
+    write(pl.DataFrame({"key": ["ماكرون"], "s100": [5]}), tmp_path / "ner_clusters_stem.csv", "test")
+    lex = ner.load_lexicon("", "", str(path))
+    va = {r["key"]: r["a0"] for r in ner.vocab_attributes(
+        pl.DataFrame({"key": ["وماكرون", "بيروت", "زززز"]}), lex).iter_rows(named=True)}
+    assert "Ls=s100_5" in va["وماكرون"] and "L=k100_7" in va["بيروت"]
+    assert not [a for a in va["زززز"] if a.startswith(("L=s", "Ls=s", "La=s", "L=k", "Ls=k", "La=k"))
+                and a.split("=")[1][1:2].isdigit()]
+    # the corpus is clustered on the same stems the tagger's ``s=`` feature uses
+    got = pl.DataFrame({"key": ["وماكرون", "للرئيس", "والقاهره"]}).select(stem_expr(pl.col("key")))["key"]
+    assert got.to_list() == ["ماكرون", "رئيس", "قاهره"]

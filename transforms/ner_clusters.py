@@ -38,6 +38,9 @@ TOP = 100_000
 W2V = {"vector_size": 100, "window": 5, "min_count": 5, "sg": 0, "negative": 5,
        "sample": 1e-4, "epochs": 5, "seed": 20261129}
 BATCH = 2000
+# also cluster the clitic-stripped stems (second word2vec over the stem sequences) into
+# models/ner_clusters_stem.csv (classes ``s<K>_<id>``)
+STEM_CLUSTERS = True
 
 
 def _hash(s: str) -> int:
@@ -62,17 +65,30 @@ def corpus_files(corpus_dir: Path) -> list[str]:
     return sorted(str(p) for p in Path(corpus_dir).rglob("*.txt") if p.name != "README.md")
 
 
-def sentence_lines(files: list[str]) -> pl.Series:
-    """Token keys of ``files`` as one space-joined string per sentence (file order)."""
+def stem_expr(key: pl.Expr) -> pl.Expr:
+    """The tagger's clitic-stripped stem of a key (``transforms.ner.vocab_attributes``: و/ف +
+    ب/ل/ك and ال stripped when >= 2 letters remain; لل -> stem)."""
+    from transforms.ner import _CLITIC_RE
+
+    cl = key.str.extract(_CLITIC_RE, 1).fill_null("").str.len_chars()
+    al = key.str.extract(_CLITIC_RE, 2).fill_null("").str.len_chars()
+    stem = pl.when(key.str.len_chars() - cl - al >= 2).then(key.str.slice(cl + al)).otherwise(key)
+    return pl.when(key.str.starts_with("لل") & (key.str.len_chars() >= 4)).then(key.str.slice(2)).otherwise(stem)
+
+
+def sentence_lines(files: list[str], form: str = "key") -> pl.Series:
+    """Token keys (``form="stem"``: their clitic-stripped stems) of ``files`` as one
+    space-joined string per sentence (file order)."""
     from transforms import clean, read, segment
     from transforms.resources import match_key
 
     docs, _ = read.read_files([Path(f).resolve().as_uri() for f in files])
     toks = segment.tokens(segment.sentences(clean.clean_documents(docs)))
+    key = match_key(pl.col("norm").fill_null(pl.col("token")))
     return (
         toks.select(
             "article_id", "sentence_index",
-            key=match_key(pl.col("norm").fill_null(pl.col("token"))),
+            key=stem_expr(key) if form == "stem" else key,
         )
         .filter(pl.col("key").str.contains(r"^\S+$"))
         .group_by("article_id", "sentence_index", maintain_order=True)
@@ -81,12 +97,12 @@ def sentence_lines(files: list[str]) -> pl.Series:
     )
 
 
-def write_corpus(files: list[str], path: Path) -> int:
+def write_corpus(files: list[str], path: Path, form: str = "key") -> int:
     """Sentence-per-line corpus file for gensim's ``corpus_file`` mode; returns #tokens."""
     n = 0
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         for i in range(0, len(files), BATCH):
-            lines = sentence_lines(files[i:i + BATCH])
+            lines = sentence_lines(files[i:i + BATCH], form)
             n += int(lines.str.count_matches(" ").sum() + lines.len())
             f.write("\n".join(lines.to_list()))
             f.write("\n")
@@ -94,7 +110,7 @@ def write_corpus(files: list[str], path: Path) -> int:
 
 
 def build(corpus_dir: Path, ks: tuple[int, ...] = KS, top: int = TOP, w2v: dict | None = None,
-          workdir: Path | None = None) -> pl.DataFrame:
+          workdir: Path | None = None, form: str = "key") -> pl.DataFrame:
     """key, k<K>... (Int32 cluster ids) for the ``top`` most frequent words of the corpus."""
     require_train_deps()
     import numpy as np
@@ -105,7 +121,7 @@ def build(corpus_dir: Path, ks: tuple[int, ...] = KS, top: int = TOP, w2v: dict 
     params = {**W2V, **(w2v or {})}
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         cpath = Path(tmp) / "corpus.txt"
-        ntok = write_corpus(corpus_files(corpus_dir), cpath)
+        ntok = write_corpus(corpus_files(corpus_dir), cpath, form)
         with threadpool_limits(1):
             m = Word2Vec(corpus_file=str(cpath), workers=1, hashfxn=_hash, **params)
     words = list(m.wv.index_to_key)  # by decreasing count (gensim sorts; ties keep first-seen order)
@@ -124,9 +140,9 @@ def build(corpus_dir: Path, ks: tuple[int, ...] = KS, top: int = TOP, w2v: dict 
     return df
 
 
-def note() -> str:
+def note(form: str = "key") -> str:
     return (f"NER word clusters: word2vec {json.dumps(W2V, sort_keys=True)} over every file of ANT v2.1, "
-            f"k-means k={list(KS)} on the {TOP} most frequent keys; built by `akhbar ner train`")
+            f"k-means k={list(KS)} on the {TOP} most frequent {form}s; built by `akhbar ner train`")
 
 
 def write(df: pl.DataFrame, path: Path, note: str) -> None:
@@ -157,6 +173,6 @@ if __name__ == "__main__":  # pragma: no cover - manual experiments
     import json
 
     d = build(Path(sys.argv[1]), w2v=json.loads(sys.argv[3]) if len(sys.argv) > 3 else None,
-              workdir=Path(os.environ.get("TMPDIR", "/tmp")))
+              workdir=Path(os.environ.get("TMPDIR", "/tmp")), form=os.environ.get("FORM", "key"))
     write(d, Path(sys.argv[2]), "experiment")
     print(f"{time.time() - t0:.0f}s")

@@ -109,12 +109,19 @@ def train(shared: Path | None = None, out: Path | None = None) -> dict:
     )
     cl = ner_clusters.build(corpus)
     ner_clusters.write(cl, cl_path, ner_clusters.note())
+    outs = [out, lex_path, cl_path]
+    if ner_clusters.STEM_CLUSTERS:
+        st_path = cl_path.with_name(cl_path.stem + "_stem" + cl_path.suffix)
+        st = ner_clusters.build(corpus, form="stem")
+        st = st.rename({c: "s" + c[1:] for c in st.columns if c != "key"})
+        ner_clusters.write(st, st_path, ner_clusters.note("stem"))
+        outs.append(st_path)
     ner.load_lexicon.cache_clear()
     t = prepare(shared / "data" / "ner" / "anercorp" / TRAIN_FILE.name)
     fit(t, out, None, str(lex_path), str(cl_path))
     ner.load_weights.cache_clear()
     ner.load_lexicon.cache_clear()
-    sha = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (out, lex_path, cl_path)}
+    sha = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in outs}
     return {"model": str(out), "lexicon": str(lex_path), "clusters": str(cl_path), "sha256": sha,
             "tokens": t.height}
 
