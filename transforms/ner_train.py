@@ -64,7 +64,7 @@ def predict(t: pl.DataFrame, model: Path, lexicon_path: str = "", o_bias: float 
     W = ner.load_weights(str(model))
     lex = ner.load_lexicon(load_resources().seeds_dir, lexicon_path, clusters_path)
     em = ner.emissions(t, W, lex, "rt", o_bias)
-    y = ner.viterbi(t, em, W, ner.VITERBI_CUT)
+    y = ner.viterbi(t, em, W, ner.viterbi_cut(o_bias))
     return y.replace_strict(list(range(len(W.labels))), W.labels, return_dtype=pl.String)
 
 
