@@ -609,3 +609,14 @@ def test_kana_with_an_indefinite_source_subject():
 def test_mufidan_participle_reports_a_clause():
     _, q = run("واتفق مندوب رابع على أنه لا حاجة لتحرك، مفيدا أن انخفاض الأسعار قصير الأجل.")
     assert q.select("text", "verb").rows()[-1] == ("انخفاض الأسعار قصير الأجل", "مفيدا")
+
+
+def test_a_place_right_after_the_verb_is_the_speaker():
+    _, q = run("وأفادت الولايات المتحدة أن هذا التحرك اتخذ بموجب قانون جديد.")
+    assert q["speaker_text"].to_list() == ["الولايات المتحدة"]
+    assert q["speaker_type"].to_list() == ["organization"]
+
+
+def test_sabaqa_li_name_an_qalat():
+    _, q = run("وسبق لهيلي أن قالت إن روسيا فشلت في ضبط الكيماوي السوري.")
+    assert q.select("text", "speaker_text").rows() == [("روسيا فشلت في ضبط الكيماوي السوري", "هيلي")]

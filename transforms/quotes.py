@@ -1176,7 +1176,9 @@ def quotes(
         ).drop("_s", "_s2", "_e").sort("m_r_start")
     else:
         ms = ms.with_columns(m_r_start=pl.lit(None, pl.Int64), m_r_end=pl.lit(None, pl.Int64))
-    ms = ms.filter(pl.col("m_r_start").is_not_null() & pl.col("type").is_in(["PER", "ORG"]))
+    # places speak too ("وأفادت الولايات المتحدة أن", "أعلنت مصر"): LOC mentions count as
+    # organisations when they are the subject right after the verb
+    ms = ms.filter(pl.col("m_r_start").is_not_null() & pl.col("type").is_in(["PER", "ORG", "LOC"]))
     ms = ms.unique("m_r_start", keep="first").sort("m_r_start")
     m_start = ms["m_r_start"]
 
@@ -1191,8 +1193,8 @@ def quotes(
     mrow_ext = pl.concat([mrow, mrow.clear(1)])  # a null row at the end
     none = pl.Series([len(mrow)] * len(er), dtype=pl.Int64)
 
-    def first_of(type_: str) -> tuple[pl.Series, pl.Series]:
-        sub = mrow.filter(pl.col("type") == type_)
+    def first_of(*types: str) -> tuple[pl.Series, pl.Series]:
+        sub = mrow.filter(pl.col("type").is_in(list(types)))
         starts = sub["m_r_start"]
         i = starts.search_sorted(er, side="right")
         rows = pl.concat([sub["row"].cast(pl.Int64), pl.Series([len(mrow)], dtype=pl.Int64)])
@@ -1201,7 +1203,7 @@ def quotes(
     # a PER within the window with only content words / commas between (title, role);
     # else an ORG right after the verb
     p_start, p_row = first_of("PER")
-    o_start, o_row = first_of("ORG")
+    o_start, o_row = first_of("ORG", "LOC")
     ok_p = (
         (sid.gather(p_start.fill_null(0)) == ev["sid"])
         & ((p_start - er) <= SUBJECT_WINDOW)
@@ -1298,7 +1300,10 @@ def quotes(
     nm = _next_after(m_start, gb)
     m_idx = m_start.search_sorted(gb, side="right")
     P_sv = _Prefix(t["sv"])
+    rel_flag = t.select(pl.col("key").is_in(["الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"]))["key"]
+    P_rel = _Prefix(rel_flag)  # "التحالف العربي الذي تقوده السعودية": the phrase ends before الذي
     nm_ok = (gen_ok & (nm < target).fill_null(False) & (P_sv.between(gb, nm.fill_null(0)) == 0)
+             & (P_rel.between(gb, nm.fill_null(0)) == 0)
              & ((nm - gb) <= 8).fill_null(False) & (P_hard.between(gb, nm.fill_null(0)) == 0))
     inner_end = mrow_ext["m_r_end"].gather(pl.select(pl.when(nm_ok).then(m_idx).otherwise(len(mrow))).to_series())
     # without a mention: a noun phrase of at most 5 words before the complement: a
@@ -1403,6 +1408,17 @@ def quotes(
         & t["is_word"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
         & ev["sv_kind"].is_in(["verb", "express"])
     ).fill_null(False)
+    # "وسبق لهيلي أن قالت إن": the one or two words after سبق لـ are the subject
+    sabaq_rows = t.filter(pl.col("key").is_in(["سبق", "وسبق", "فسبق"]))["r"]
+    sprev = _prev_at_or_before(sabaq_rows, er - 3)
+    sabaq_ok = (
+        ~ok & ~kana_ok & ~sprev.is_null() & ((er - sprev) >= 3) & ((er - sprev) <= 4)
+        & t["comp"].gather((er - 1).clip(lower_bound=0))
+        & key.gather((sprev.fill_null(0) + 1).clip(upper_bound=n - 1)).str.starts_with("ل")
+        & (key.gather((sprev.fill_null(0) + 1).clip(upper_bound=n - 1)).str.len_chars() >= 3)
+        & (sid.gather(sprev.fill_null(0)) == ev["sid"])
+        & (P_nonsubj.between(sprev.fill_null(0), er - 1) == 0)
+    ).fill_null(False)
     # a quoted name as the subject of a trailing verb: "على ما ذكرت "نيويورك تايمز""
     qname_close = pair_close((er + 1).clip(upper_bound=n - 1))
     colon_after = tok.gather((qname_close.fill_null(0) + 1).clip(upper_bound=n - 1)).is_in([":", "："])
@@ -1418,10 +1434,12 @@ def quotes(
     ).fill_null(False)
     ev = ev.with_columns(
         gen_s=pl.when(named).then(na).when(gen_ok & (gen_end > gb)).then(gb + 1)
-        .when(qname_ok).then(er + 2).when(qawl_ok).then(an_prev + 1).when(kana_ok).then(kprev + 1),
+        .when(qname_ok).then(er + 2).when(qawl_ok).then(an_prev + 1).when(kana_ok).then(kprev + 1)
+        .when(sabaq_ok).then(sprev + 1),
         gen_e=pl.when(named).then(nb_).when(gen_ok & (gen_end > gb)).then(gen_end)
-        .when(qname_ok).then(qname_close - 1).when(qawl_ok).then(er - 1).when(kana_ok).then(k_end),
-        g_clitic=pl.when(named).then(0).otherwise(g_clitic),
+        .when(qname_ok).then(qname_close - 1).when(qawl_ok).then(er - 1).when(kana_ok).then(k_end)
+        .when(sabaq_ok).then(er - 2),
+        g_clitic=pl.when(named).then(0).when(sabaq_ok).then(1).otherwise(g_clitic),
         appos_s=pl.when(named).then(er + 1).otherwise("appos_s"),
         appos_e=pl.when(named).then(gen_end).otherwise("appos_e"),
     )
