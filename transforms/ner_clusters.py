@@ -154,6 +154,7 @@ def write(df: pl.DataFrame, path: Path, note: str) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(f"# {note}\n")
         f.write(",".join(cols) + "\n")
+        # training time only (akhbar ner train), once per word: the committed file's exact bytes
         for row in df.iter_rows():
             f.write(",".join(str(v) for v in row) + "\n")
 

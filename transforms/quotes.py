@@ -509,6 +509,28 @@ def _role_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.
     ).drop("_row", "n_text", "n_s", "n_e")
 
 
+def _latest_before(cand: pl.DataFrame, occ: pl.DataFrame) -> pl.DataFrame:
+    """For each candidate row (``_row``, article_id, h, speaker_start_char), the latest
+    occurrence of ``occ`` (article_id, h, o_s, o_e, o_text) that starts before the speaker."""
+    return cand.select("_row", "article_id", "h", "speaker_start_char").join(
+        occ, on=["article_id", "h"], how="inner"
+    ).filter(pl.col("o_s") < pl.col("speaker_start_char")).sort(["_row", "o_s"], descending=[False, True]).unique(
+        "_row", keep="first"
+    ).select("_row", "o_s", "o_e", "o_text")
+
+
+def _take_span(out: pl.DataFrame, hit: pl.DataFrame) -> pl.DataFrame:
+    """speaker_text and its offsets replaced by ``hit`` (``_row``, o_s, o_e, o_text) where the
+    text is exactly the slice of its offsets (tokens joined by single spaces)."""
+    x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
+    ok = pl.col("o_text").is_not_null() & ((pl.col("o_e") - pl.col("o_s")) == pl.col("o_text").str.len_chars())
+    return x.with_columns(
+        speaker_text=pl.when(ok).then("o_text").otherwise("speaker_text"),
+        speaker_start_char=pl.when(ok).then("o_s").otherwise("speaker_start_char"),
+        speaker_end_char=pl.when(ok).then("o_e").otherwise("speaker_end_char"),
+    ).drop("_row", "o_s", "o_e", "o_text")
+
+
 def _org_head_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """A bare definite organisation head with no entity (الشركة، الأكاديمية) takes the
     organisation named earlier with that head: "أعلنت شركة موزيلا ..." ... "وقالت الشركة إن"
@@ -553,13 +575,7 @@ def _org_head_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     ).sort(["_row", "before", "dist"], descending=[False, True, False]).unique("_row", keep="first").select(
         "_row", "o_s", "o_e", "o_text"
     )
-    x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
-    ok = pl.col("o_text").is_not_null() & ((pl.col("o_e") - pl.col("o_s")) == pl.col("o_text").str.len_chars())
-    return x.with_columns(
-        speaker_text=pl.when(ok).then("o_text").otherwise("speaker_text"),
-        speaker_start_char=pl.when(ok).then("o_s").otherwise("speaker_start_char"),
-        speaker_end_char=pl.when(ok).then("o_e").otherwise("speaker_end_char"),
-    ).drop("_row", "o_s", "o_e", "o_text")
+    return _take_span(out, hit)
 
 
 def _org_head_to_quoted_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
@@ -605,18 +621,7 @@ def _org_head_to_quoted_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexi
         ),
         same=same,
     ).filter("same")
-    hit = cand.select("_row", "article_id", "h", "speaker_start_char").join(
-        occ.select("article_id", "h", "o_s", "o_e", "o_text"), on=["article_id", "h"], how="inner"
-    ).filter(pl.col("o_s") < pl.col("speaker_start_char")).sort(["_row", "o_s"], descending=[False, True]).unique(
-        "_row", keep="first"
-    ).select("_row", "o_s", "o_e", "o_text")
-    x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
-    ok = pl.col("o_text").is_not_null() & ((pl.col("o_e") - pl.col("o_s")) == pl.col("o_text").str.len_chars())
-    return x.with_columns(
-        speaker_text=pl.when(ok).then("o_text").otherwise("speaker_text"),
-        speaker_start_char=pl.when(ok).then("o_s").otherwise("speaker_start_char"),
-        speaker_end_char=pl.when(ok).then("o_e").otherwise("speaker_end_char"),
-    ).drop("_row", "o_s", "o_e", "o_text")
+    return _take_span(out, _latest_before(cand, occ.select("article_id", "h", "o_s", "o_e", "o_text")))
 
 
 def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
@@ -683,18 +688,7 @@ def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
         ),
         h=pl.when(definite).then(pl.col("norm").str.slice(2)).otherwise("norm"),
     ).filter("ok").select("article_id", "h", o_s="start_char", o_e="o_e", o_text="o_text")
-    hit = cand.select("_row", "article_id", "h", "speaker_start_char").join(
-        occ, on=["article_id", "h"], how="inner"
-    ).filter(pl.col("o_s") < pl.col("speaker_start_char")).sort(["_row", "o_s"], descending=[False, True]).unique(
-        "_row", keep="first"
-    ).select("_row", "o_s", "o_e", "o_text")
-    x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
-    ok = pl.col("o_text").is_not_null() & ((pl.col("o_e") - pl.col("o_s")) == pl.col("o_text").str.len_chars())
-    return x.with_columns(
-        speaker_text=pl.when(ok).then("o_text").otherwise("speaker_text"),
-        speaker_start_char=pl.when(ok).then("o_s").otherwise("speaker_start_char"),
-        speaker_end_char=pl.when(ok).then("o_e").otherwise("speaker_end_char"),
-    ).drop("_row", "o_s", "o_e", "o_text")
+    return _take_span(out, _latest_before(cand, occ))
 
 
 def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
