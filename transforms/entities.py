@@ -70,6 +70,8 @@ from pathlib import Path
 
 import polars as pl
 
+from transforms.spans import is_grouped as _is_grouped
+from transforms.spans import span_text as _span_text
 from transforms.resources import (
     Resources,
     dediac_expr,
@@ -292,17 +294,6 @@ def _vocab(tokens: pl.DataFrame, res: Resources, light: bool = False) -> pl.Data
         cont=(pl.col("gn0") | name_like | pl.col("joiner")) & ~pl.col("stop"),
         nisba=pl.col("def_bare") & pl.col("key").str.ends_with("ي"),
     )
-
-
-def _is_grouped(tokens: pl.DataFrame) -> bool:
-    """True when rows of an article are contiguous and token_index increases."""
-    aid = pl.col("article_id")
-    chk = tokens.select(
-        runs=(aid != aid.shift(1)).fill_null(True).sum(),
-        n=aid.n_unique(),
-        bad=((aid == aid.shift(1)) & (pl.col("token_index") <= pl.col("token_index").shift(1))).sum(),
-    ).row(0)
-    return chk[0] == chk[1] and chk[2] == 0
 
 
 def token_table(
@@ -586,27 +577,6 @@ def _loc_candidates(t: pl.DataFrame, ng: pl.DataFrame) -> pl.DataFrame:
         prio=pl.lit(2),
     )
     return pl.concat([gaz, trig, mw]).with_columns(r_len=pl.col("r_end") - pl.col("r_start"))
-
-
-def _span_text(t: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
-    """Surface text of token spans (``sid``-local; gaps rebuilt as spaces, which is exact
-    for cleaned text where horizontal white space is one space)."""
-    ex = (
-        spans.select("mid", "r_start", "r_end")
-        .with_columns(r=pl.int_ranges("r_start", pl.col("r_end") + 1))
-        .explode("r")
-        .join(t.select("r", "token", "start_char", "end_char"), on="r", how="left", maintain_order="left")
-        .sort("mid", "r")
-        .with_columns(
-            gap=pl.when(pl.col("r") < pl.col("r_end"))
-            .then(pl.col("start_char").shift(-1) - pl.col("end_char"))
-            .otherwise(0)
-        )
-        .with_columns(
-            piece=pl.col("token").str.pad_end(pl.col("token").str.len_chars() + pl.col("gap"))
-        )
-    )
-    return ex.group_by("mid", maintain_order=True).agg(text=pl.col("piece").str.join(""))
 
 
 def _surname_mentions(t: pl.DataFrame, per: pl.DataFrame) -> pl.DataFrame:

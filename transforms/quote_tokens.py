@@ -1,9 +1,8 @@
 """Token table and lexicons for quote extraction (owned by the quotes stage).
 
-Self-contained on purpose: the quotes stage consumes only the *contract* columns of
-tokens / sentences / entity_mentions and must not depend on the internals of
-``transforms.entities`` or ``transforms.resources`` (rewritten independently).  The few
-helpers it needs (matching key, token table, span text) are copied here.
+The quotes stage consumes only the *contract* columns of tokens / sentences /
+entity_mentions. It shares the matching key with ``transforms.resources`` and the span
+helpers with ``transforms.entities`` (``transforms.spans``); its lexicons are its own.
 
 Lexicons (``seeds/``):
   speech_verbs.csv          form,lemma,kind,takes   (verb | participle | describe | noun)
@@ -24,36 +23,23 @@ Lexicons (``seeds/``):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 
+from transforms.resources import match_key, normalize  # noqa: F401  (normalize: used by akhbar.quotes_cli)
+from transforms.spans import is_grouped as _is_grouped  # noqa: F401  (used by transforms.quotes)
+from transforms.spans import span_text  # noqa: F401  (used by transforms.quotes)
+
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
-MARKS_CLASS = r"\x{064B}-\x{065F}\x{0670}\x{0640}\x{06D6}-\x{06ED}\x{200C}-\x{200F}"
-_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200c-\u200f]")
-_FOLD_FROM = ["أ", "إ", "آ", "ٱ", "ى", "ة"]
-_FOLD_TO = ["ا", "ا", "ا", "ا", "ي", "ه"]
-_FOLD_TABLE = str.maketrans(dict(zip(_FOLD_FROM, _FOLD_TO)))
 _AR_LETTER = r"[\x{0621}-\x{063A}\x{0641}-\x{064A}\x{0671}-\x{06D3}]"
 _MARK = r"[\x{064B}-\x{065F}\x{0670}\x{0640}\x{06D6}-\x{06ED}\x{200C}-\x{200F}]"
 INTRO_KINDS = ["verb", "participle", "describe", "noun", "source", "express"]
 FUNCTION_KINDS = ["prep", "conj", "particle", "pron", "rel", "dem"]
 STOP_KINDS = FUNCTION_KINDS + ["verb", "common", "time"]
-
-
-def normalize(s: str) -> str:
-    """Matching form of a string: diacritics/tatweel removed, alef/ya/ta marbuta folded."""
-    s = _MARKS_RE.sub("", s).translate(_FOLD_TABLE)
-    return " ".join(s.split())
-
-
-def match_key(expr: pl.Expr) -> pl.Expr:
-    """Polars twin of :func:`normalize` for one token."""
-    return expr.str.replace_all(f"[{MARKS_CLASS}]", "").str.replace_many(_FOLD_FROM, _FOLD_TO)
 
 
 @dataclass(frozen=True)
@@ -166,16 +152,6 @@ def _vocab(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
     )
 
 
-def _is_grouped(tokens: pl.DataFrame) -> bool:
-    aid = pl.col("article_id")
-    chk = tokens.select(
-        runs=(aid != aid.shift(1)).fill_null(True).sum(),
-        n=aid.n_unique(),
-        bad=((aid == aid.shift(1)) & (pl.col("token_index") <= pl.col("token_index").shift(1))).sum(),
-    ).row(0)
-    return chk[0] == chk[1] and chk[2] == 0
-
-
 def token_table(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
     """Tokens in article order with ``r`` (global row), ``sid`` (global sentence id),
     ``art`` (article number) and the lexical features."""
@@ -209,20 +185,3 @@ def prv(col: str | pl.Expr, k: int, within: str = "sid") -> pl.Expr:
     return pl.when(pl.col(within).shift(k) == pl.col(within)).then(c.shift(k))
 
 
-def span_text(t: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
-    """Surface text of token spans ``mid, r_start, r_end`` (gaps rebuilt as spaces, exact
-    for cleaned text where horizontal white space is one space)."""
-    ex = (
-        spans.select("mid", "r_start", "r_end")
-        .with_columns(r=pl.int_ranges("r_start", pl.col("r_end") + 1))
-        .explode("r")
-        .join(t.select("r", "token", "start_char", "end_char"), on="r", how="left", maintain_order="left")
-        .sort("mid", "r")
-        .with_columns(
-            gap=pl.when(pl.col("r") < pl.col("r_end"))
-            .then(pl.col("start_char").shift(-1) - pl.col("end_char"))
-            .otherwise(0)
-        )
-        .with_columns(piece=pl.col("token").str.pad_end(pl.col("token").str.len_chars() + pl.col("gap")))
-    )
-    return ex.group_by("mid", maintain_order=True).agg(text=pl.col("piece").str.join(""))

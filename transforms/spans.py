@@ -1,0 +1,35 @@
+"""Helpers over the tokens table shared by the entity and quote stages."""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def is_grouped(tokens: pl.DataFrame) -> bool:
+    """True when each article's rows are contiguous and in token order (no sort needed)."""
+    aid = pl.col("article_id")
+    chk = tokens.select(
+        runs=(aid != aid.shift(1)).fill_null(True).sum(),
+        n=aid.n_unique(),
+        bad=((aid == aid.shift(1)) & (pl.col("token_index") <= pl.col("token_index").shift(1))).sum(),
+    ).row(0)
+    return chk[0] == chk[1] and chk[2] == 0
+
+
+def span_text(t: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
+    """Surface text of token spans ``mid, r_start, r_end`` (gaps rebuilt as spaces, exact
+    for cleaned text where horizontal white space is one space)."""
+    ex = (
+        spans.select("mid", "r_start", "r_end")
+        .with_columns(r=pl.int_ranges("r_start", pl.col("r_end") + 1))
+        .explode("r")
+        .join(t.select("r", "token", "start_char", "end_char"), on="r", how="left", maintain_order="left")
+        .sort("mid", "r")
+        .with_columns(
+            gap=pl.when(pl.col("r") < pl.col("r_end"))
+            .then(pl.col("start_char").shift(-1) - pl.col("end_char"))
+            .otherwise(0)
+        )
+        .with_columns(piece=pl.col("token").str.pad_end(pl.col("token").str.len_chars() + pl.col("gap")))
+    )
+    return ex.group_by("mid", maintain_order=True).agg(text=pl.col("piece").str.join(""))
