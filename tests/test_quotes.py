@@ -620,3 +620,47 @@ def test_a_place_right_after_the_verb_is_the_speaker():
 def test_sabaqa_li_name_an_qalat():
     _, q = run("وسبق لهيلي أن قالت إن روسيا فشلت في ضبط الكيماوي السوري.")
     assert q.select("text", "speaker_text").rows() == [("روسيا فشلت في ضبط الكيماوي السوري", "هيلي")]
+
+
+def test_a_source_phrase_that_attributes_nothing_names_no_speaker():
+    # "ووفقا للنجاح الذي حققته ..." is no fronted attribution: nothing carries over from it
+    _, q = run(
+        "وأكد أحمد المسماري أن الدراسة ستبدأ في موعدها.",
+        "ووفقا للنجاح الذي حققته التجربة العام الماضي فستستمر الوزارة في تقديمها.",
+        "وأضاف أن المدارس جاهزة.",
+    )
+    assert q.select("text", "speaker_text").rows() == [
+        ("الدراسة ستبدأ في موعدها", "أحمد المسماري"),
+        ("المدارس جاهزة", "أحمد المسماري"),
+    ]
+
+
+def test_an_addressee_outlet_between_verb_and_subject():
+    _, q = run("ومن جهته أكد ل «عكاظ» مدير تعليم صبيا الدكتور أحمد المسماري، أن العام الدراسي سينطلق في وقته.")
+    assert q.select("text", "speaker_text").rows() == [("العام الدراسي سينطلق في وقته", "أحمد المسماري")]
+
+
+def test_an_epithet_refers_back_to_the_only_person_quoted_before():
+    _, q = run(
+        "قال أليكسيس سانشيز إنه توقع تقديم الكثير.",
+        "وأشار اللاعب التشيلي الدولي إلى أنه كان يحمل توقعات كبيرة لنفسه.",
+    )
+    assert q["speaker_text"].to_list() == ["أليكسيس سانشيز", "أليكسيس سانشيز"]
+    assert q["speaker_role"].to_list()[1] == "اللاعب التشيلي الدولي"
+
+
+def test_an_epithet_stays_when_two_persons_were_quoted_before():
+    _, q = run(
+        "قال أليكسيس سانشيز إنه توقع تقديم الكثير.",
+        "وقال كلاوديو برافو إن الفريق متحد.",
+        "وأشار اللاعب التشيلي الدولي إلى أنه كان يحمل توقعات كبيرة لنفسه.",
+    )
+    assert q["speaker_text"].to_list()[2] == "اللاعب التشيلي الدولي"
+
+
+def test_an_indefinite_role_is_a_new_source_not_the_protagonist():
+    _, q = run(
+        "قال أليكسيس سانشيز إنه توقع تقديم الكثير.",
+        "وقال مندوب خليجي في أوبك إن الأسعار ستتعافى.",
+    )
+    assert q["speaker_text"].to_list()[1] == "مندوب خليجي في أوبك"

@@ -57,6 +57,7 @@ class QuoteLexicon:
     not_source: list[str] = ()  # keys of words after بحسب that are no source (تعبيره، قوله)
     express: pl.DataFrame | None = None  # key, prep: أعرب عن "..." / دعا إلى "..."
     pronoun_subjects: list[str] = ()  # keys of honorific pronouns (معاليه، سموه): speaker carries over
+    honorifics: list[str] = ()  # keys of the honorifics themselves (معالي، سمو): no head of a role
 
     def speaker_heads(self, type_: str) -> list[str]:
         return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
@@ -89,6 +90,8 @@ def _load(seeds_dir: str) -> QuoteLexicon:
     report_verbs = allp.filter(pl.col("kind") == "report_verb")["key"].unique().to_list()
     not_source = allp.filter(pl.col("kind") == "not_source")["key"].unique().to_list()
     pronoun_subjects = allp.filter(pl.col("kind") == "pronoun_subject")["key"].unique().to_list()
+    honorifics = allp.filter(pl.col("kind") == "pronoun_subject").select(
+        k=match_key(pl.col("lemma")))["k"].unique().to_list()
     express = allp.filter(pl.col("kind") == "express").select(
         "key", prep=match_key(pl.col("takes"))
     ).unique("key", keep="first", maintain_order=True)
@@ -118,6 +121,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         not_source=not_source,
         express=express,
         pronoun_subjects=pronoun_subjects,
+        honorifics=honorifics,
     )
 
 

@@ -691,6 +691,65 @@ def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     return _take_span(out, _latest_before(cand, occ))
 
 
+def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """A definite description of a person as the speaker ("وأشار اللاعب التشيلي الدولي إلى
+    أن", "وقال قائد ريال مدريد:", "وأوضح معالي وزير الداخلية البحريني أن"), linked to no
+    entity and left unresolved by the role rules, is the article's protagonist when every
+    named person quoted before it in the article is one and the same person: news refers
+    back to the person it is about by role or epithet.  The description goes to
+    ``speaker_role``.  With two or more named persons quoted before, nothing changes."""
+    if out.height == 0 or mentions.height == 0:
+        return out
+    per = mentions.filter(pl.col("type") == "PER").select(
+        "article_id", speaker_entity_id="entity_id").unique()
+    x = out.with_row_index("_row").join(
+        per.with_columns(_per=pl.lit(True)), on=["article_id", "speaker_entity_id"], how="left",
+        maintain_order="left",
+    ).sort("article_id", "start_char")
+    named = pl.col("_per").fill_null(False)
+    _first_named = (pl.col("_eid").is_not_null() & pl.col("_eid").is_first_distinct().over("article_id")).cast(pl.Int64)
+    x = x.with_columns(
+        _eid=pl.when(named).then("speaker_entity_id"),
+        _txt=pl.when(named).then("speaker_text"),
+        _s=pl.when(named).then("speaker_start_char"),
+        _e=pl.when(named).then("speaker_end_char"),
+    ).with_columns(
+        # distinct named persons quoted strictly before each row
+        _n=_first_named.cum_sum().over("article_id") - _first_named,
+        **{c: pl.col(c).forward_fill().shift(1).over("article_id") for c in ("_eid", "_txt", "_s", "_e")},
+    )
+    person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
+    hon = pl.Series(list(res.honorifics), dtype=pl.String).implode()
+    w = _words_key(pl.col("speaker_text")).str.split(" ")
+    w = pl.when(w.list.first().is_in(hon)).then(w.list.slice(1)).otherwise(w)
+    ents = mentions.filter(pl.col("type").is_in(["ORG", "LOC"])).select(
+        "article_id", m_s="start_char", m_e="end_char")
+    # definite: the head or the word after it has ال, or a name starts right after the head
+    # (قائد ريال مدريد); "مندوب خليجي في أوبك" is indefinite, a new source
+    pre = pl.col("speaker_text").str.slice(0, pl.col("m_s") - pl.col("speaker_start_char"))
+    pre_w = _words_key(pre).str.split(" ")
+    pre_w = pl.when(pre_w.list.first().is_in(hon)).then(pre_w.list.slice(1)).otherwise(pre_w)
+    inner = x.select("_row", "article_id", "speaker_start_char", "speaker_end_char", "speaker_text").join(
+        ents, on="article_id", how="inner").filter(
+        (pl.col("m_s") > pl.col("speaker_start_char")) & (pl.col("m_e") <= pl.col("speaker_end_char"))
+    ).filter(pre_w.list.len() == 1).select("_row").unique().with_columns(_inner=pl.lit(True))
+    x = x.join(inner, on="_row", how="left", maintain_order="left")
+    epithet = (
+        pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()
+        & w.list.first().is_in(person_heads) & (w.list.len() <= 6)
+        & (w.list.head(2).list.eval(pl.element().str.starts_with("ال")).list.any() | pl.col("_inner").fill_null(False))
+        & (pl.col("_n") == 1) & pl.col("_eid").is_not_null()
+    )
+    x = x.with_columns(
+        speaker_role=pl.when(epithet).then("speaker_text").otherwise("speaker_role"),
+        speaker_text=pl.when(epithet).then("_txt").otherwise("speaker_text"),
+        speaker_start_char=pl.when(epithet).then("_s").otherwise("speaker_start_char"),
+        speaker_end_char=pl.when(epithet).then("_e").otherwise("speaker_end_char"),
+        speaker_entity_id=pl.when(epithet).then("_eid").otherwise("speaker_entity_id"),
+    )
+    return x.sort("_row").select(out.columns)
+
+
 def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """person / organization (a linked PER / ORG-or-LOC entity, else the head word of the
     speaker phrase in seeds/quote_speaker_heads.csv) / unnamed (مصادر، مراقبون ...)."""
@@ -799,6 +858,26 @@ def quotes(
         (pl.col("is_punct") & ~pl.col("token").is_in(["،", ","])) | pl.col("comp") | pl.col("func")
         | pl.col("block") | pl.col("sv") | pl.col("qmark")
     )["is_punct"]
+    # an addressee outlet between the verb and its subject is no obstacle: "أكد لـ«عكاظ»
+    # مدير تعليم صبيا ..." / "وقال لصحيفة "الرياض" المتحدث ...": a bare ل (or ل + a name
+    # head) right before a short closed quotation; its rows are not non-subject words
+    if len(pairs):
+        real = pairs.filter(pl.col("qc").is_in(pc_real.implode()) & ((pl.col("qc") - pl.col("qo")) <= 5)
+                            & (pl.col("qo") >= 1))
+        pk = key.gather((real["qo"] - 1).cast(pl.Int64))
+        nh = pl.Series(res.name_heads + res.speaker_heads("organization"), dtype=pl.String).implode()
+        to_outlet = tok.gather((real["qo"] - 1).cast(pl.Int64)).is_in(["ل", "لـ"]) | (
+            pk.str.starts_with("ل") & pk.str.slice(1).is_in(nh))
+        real = real.filter(to_outlet)
+        delta = pl.concat([
+            real.select(r=(pl.col("qo") - 1).cast(pl.Int64), d=pl.lit(1, pl.Int64)),
+            real.select(r=(pl.col("qc") + 1).cast(pl.Int64), d=pl.lit(-1, pl.Int64)),
+        ]).group_by("r").agg(pl.col("d").sum())
+        addressee = t.select("r").join(delta, on="r", how="left", maintain_order="left")["d"].fill_null(0).cum_sum() > 0
+        nonsubj = nonsubj & ~addressee
+    else:
+        addressee = pl.Series([False] * n, dtype=pl.Boolean)
+    P_addr = _Prefix(addressee)
     P_nonsubj = _Prefix(nonsubj)
     # a name head (موقع، شبكة، صحيفة، شركة ...) followed by a quoted or Latin-script name:
     # the name belongs to the speaker phrase ("وقال موقع Yeshiva World إن", "حسبما ذكرت
@@ -1200,7 +1279,7 @@ def quotes(
     o_start, o_row = first_of("ORG", "LOC")
     ok_p = (
         (sid.gather(p_start.fill_null(0)) == ev["sid"])
-        & ((p_start - er) <= SUBJECT_WINDOW)
+        & ((p_start - er - P_addr.between(er, p_start.fill_null(0))) <= SUBJECT_WINDOW)
         & (P_nonsubj.between(er, p_start.fill_null(0)) == 0)
     ).fill_null(False)
     # a statement as the subject: "أفاد بيان للحكومة العراقية أن" / "وأضاف البيان الصادر عن
@@ -1216,6 +1295,10 @@ def quotes(
         pl.when(stmt & issued).then(3).when(stmt & to_org).then(1).otherwise(0)
     ).to_series().cast(pl.Int64)
     gb = er + shift  # the generic subject starts at gb + 1
+    # ... after an addressee outlet right after the verb ("أكد لـ«عكاظ» مدير ...")
+    addr_end = _next_after(t.filter(~addressee)["r"], er).fill_null(er + 1) - 1
+    gb = pl.select(pl.when((shift == 0) & addressee.gather((er + 1).clip(upper_bound=n - 1)))
+                   .then(addr_end).otherwise(gb)).to_series().cast(pl.Int64)
     # a time word right after the verb is not the subject: "ذكرت الجمعة وكالة الأنباء أن"
     for _ in range(2):  # "ذكرت الجمعة الماضي ..."
         gb = pl.select(
@@ -1511,6 +1594,11 @@ def quotes(
         mode=pl.when(pl.col("fronted")).then(pl.lit("src_front"))
         .when(pl.col("trailing") & (pl.col("head_src") | pl.col("sp_eid").is_not_null()))
         .then(pl.lit("src_trail")),
+    ).with_columns(
+        # a source phrase that attributes nothing ("ووفقا للنجاح الذي حققته التجربة،
+        # فستستمر ...": neither a fronted nor a trailing attribution) names no speaker, so
+        # nothing carries over from it
+        explicit=pl.col("explicit") & pl.col("mode").is_not_null(),
     )
     events = pl.concat(
         [ev.select(common).with_columns(clause_start=pl.lit(None, pl.Int64)),
@@ -1728,6 +1816,7 @@ def quotes(
     out = _org_head_to_name(out, at, res)
     out = _org_head_to_quoted_name(out, at, res)
     out = _definite_backref(out, at, res)
+    out = _epithet_to_protagonist(out, mentions, res)
     out = _speaker_type(out, mentions, res)
     # no speaker ends with punctuation ("مصدر في الشرطة." -> "مصدر في الشرطة")
     trimmed = pl.col("speaker_text").str.strip_chars_end(".،,:؛;!؟?…-–— ")
