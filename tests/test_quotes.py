@@ -664,3 +664,15 @@ def test_an_indefinite_role_is_a_new_source_not_the_protagonist():
         "وقال مندوب خليجي في أوبك إن الأسعار ستتعافى.",
     )
     assert q["speaker_text"].to_list()[1] == "مندوب خليجي في أوبك"
+
+
+def test_a_name_ends_at_a_kinship_word():
+    _, q = run("يهمس جواد شقيق معاذ الأكبر ويقول \"نسمع والدنا دائما يبكي\".")
+    assert q["speaker_text"].to_list() == ["جواد"]
+    assert q["speaker_role"][0].startswith("شقيق معاذ")
+    assert q["speaker_entity_id"].to_list() == [None]
+
+
+def test_a_person_named_inside_quoted_words_is_not_the_speaker():
+    _, q = run('وقال ماريو جونز: "أنا هنا".', 'واحتوى الملصق على عبارة "أحمد المسماري يحييكم" باللغات الثلاث، ووصفها بـ"المخيف".')
+    assert q.filter(pl.col("text") == "المخيف")["speaker_text"].to_list() == ["ماريو جونز"]

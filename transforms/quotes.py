@@ -691,6 +691,37 @@ def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     return _take_span(out, _latest_before(cand, occ))
 
 
+def _cut_at_kinship(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """A person's name ends at a kinship word ("جواد شقيق معاذ الأكبر" -> جواد, role "شقيق
+    معاذ الأكبر"): the words after it name someone else.  Applies to the speaker as written
+    and to the canonical name of its entity (which the entity stage may have run on); the
+    entity link is dropped then, since that entity's name is not the speaker's."""
+    if out.height == 0:
+        return out
+    kin = pl.Series(res.speaker_heads("kinship"), dtype=pl.String).implode()
+    canon = mentions.select(
+        "article_id", speaker_entity_id="entity_id",
+        _canon=pl.coalesce("canonical_name", "surface") if "canonical_name" in mentions.columns else pl.col("surface"),
+    ).unique(["article_id", "speaker_entity_id"], keep="first")
+    x = out.join(canon, on=["article_id", "speaker_entity_id"], how="left", maintain_order="left")
+    name = pl.coalesce("_canon", "speaker_text")
+    words = name.str.split(" ")
+    pos = _words_key(name).str.split(" ").list.eval(pl.element().is_in(kin).arg_true().first()).list.first()
+    cut = pos.is_not_null() & (pos >= 1) & pl.col("speaker_text").is_not_null()
+    short = words.list.head(pos.fill_null(0)).list.join(" ")
+    x = x.with_columns(_cut=cut, _short=short, _rest=words.list.slice(pos.fill_null(0)).list.join(" "))
+    # the written span keeps its offsets when it starts with the short name
+    keep_span = pl.col("speaker_text").str.starts_with(pl.col("_short"))
+    return x.with_columns(
+        speaker_role=pl.when(pl.col("_cut")).then(pl.coalesce("speaker_role", "_rest")).otherwise("speaker_role"),
+        speaker_end_char=pl.when(pl.col("_cut") & keep_span)
+        .then(pl.col("speaker_start_char") + pl.col("_short").str.len_chars())
+        .otherwise("speaker_end_char"),
+        speaker_text=pl.when(pl.col("_cut") & keep_span).then("_short").otherwise("speaker_text"),
+        speaker_entity_id=pl.when(pl.col("_cut")).then(None).otherwise("speaker_entity_id"),
+    ).select(out.columns)
+
+
 def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """A definite description of a person as the speaker ("وأشار اللاعب التشيلي الدولي إلى
     أن", "وقال قائد ريال مدريد:", "وأوضح معالي وزير الداخلية البحريني أن"), linked to no
@@ -1615,7 +1646,9 @@ def quotes(
         src_r=pl.col("src_r").forward_fill().over("sid"),
     )
     # rule 3: first PER mention of the sentence before the introducer
+    # (a person named inside quoted words is spoken of, not speaking: "عبارة "ستكونون فرائس"")
     per = ms.filter(pl.col("type") == "PER")
+    per = per.filter(~inside.gather(per["m_r_start"]) & ~open_flag.gather(per["m_r_start"]))
     per_first = per.with_columns(sid=sid.gather(per["m_r_start"])).group_by("sid").agg(
         pl.all().sort_by("m_r_start").first()
     )
@@ -1817,6 +1850,7 @@ def quotes(
     out = _org_head_to_quoted_name(out, at, res)
     out = _definite_backref(out, at, res)
     out = _epithet_to_protagonist(out, mentions, res)
+    out = _cut_at_kinship(out, mentions, res)
     out = _speaker_type(out, mentions, res)
     # no speaker ends with punctuation ("مصدر في الشرطة." -> "مصدر في الشرطة")
     trimmed = pl.col("speaker_text").str.strip_chars_end(".،,:؛;!؟?…-–— ")
