@@ -676,3 +676,17 @@ def test_a_name_ends_at_a_kinship_word():
 def test_a_person_named_inside_quoted_words_is_not_the_speaker():
     _, q = run('وقال ماريو جونز: "أنا هنا".', 'واحتوى الملصق على عبارة "أحمد المسماري يحييكم" باللغات الثلاث، ووصفها بـ"المخيف".')
     assert q.filter(pl.col("text") == "المخيف")["speaker_text"].to_list() == ["ماريو جونز"]
+
+
+def test_an_addressee_outlet_before_the_colon_keeps_the_direct_quote():
+    _, q = run('وقال المتحدث أحمد المسماري ل"سبق": "اللجنة أعطت الملاك مهلة كافية".')
+    assert q.select("kind", "text", "speaker_text").rows() == [
+        ("direct", "اللجنة أعطت الملاك مهلة كافية", "أحمد المسماري")
+    ]
+
+
+def test_a_long_role_before_its_holders_name():
+    _, q = run("وقال مدير فرع الهيئة العامة للسياحة والتراث الوطني بمنطقة تبوك ناصر بن أحمد الخريصي إن النزل أغلقت.")
+    assert q.select("speaker_text", "speaker_role").rows() == [
+        ("ناصر بن أحمد الخريصي", "مدير فرع الهيئة العامة للسياحة والتراث الوطني بمنطقة تبوك")
+    ]

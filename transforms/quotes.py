@@ -909,6 +909,10 @@ def quotes(
     else:
         addressee = pl.Series([False] * n, dtype=pl.Boolean)
     P_addr = _Prefix(addressee)
+    # ... nor between the verb and its quotation: "وقال مدير الفرع ناصر الخريصي لـ"سبق": "...""
+    P_q = _Prefix(t["qmark"] & ~addressee)
+    P_open = _Prefix(open_flag & ~addressee)
+    po_quote = po.filter(~addressee.gather(po)) if len(po) else po
     P_nonsubj = _Prefix(nonsubj)
     # a name head (موقع، شبكة، صحيفة، شركة ...) followed by a quoted or Latin-script name:
     # the name belongs to the speaker phrase ("وقال موقع Yeshiva World إن", "حسبما ذكرت
@@ -986,7 +990,7 @@ def quotes(
     nb_ok = nb.is_null() | (sid.gather(nb.fill_null(0)) != isid)
     comp_pos = t.filter(pl.col("comp"))["r"]
     comp = _next_after(comp_pos, r)
-    qo = _next_after(po, r)
+    qo = _next_after(po_quote, r)
     qc = pc.gather(po.search_sorted(qo.fill_null(-1), side="left").clip(upper_bound=max(len(po) - 1, 0))) if len(po) else pl.Series([None] * len(r), dtype=pl.Int64)
 
     def same_sid(x: pl.Series) -> pl.Series:
@@ -1310,7 +1314,12 @@ def quotes(
     o_start, o_row = first_of("ORG", "LOC")
     ok_p = (
         (sid.gather(p_start.fill_null(0)) == ev["sid"])
-        & ((p_start - er - P_addr.between(er, p_start.fill_null(0))) <= SUBJECT_WINDOW)
+        & (((p_start - er - P_addr.between(er, p_start.fill_null(0))) <= SUBJECT_WINDOW)
+           # a long role before its holder's name: "وقال مدير فرع الهيئة العامة للسياحة
+           # والتراث الوطني بمنطقة تبوك ناصر بن أحمد الخريصي"
+           | (key.gather((er + 1).clip(upper_bound=n - 1)).is_in(
+               pl.Series(res.speaker_heads("person"), dtype=pl.String).implode())
+              & ((p_start - er) <= 2 * SUBJECT_WINDOW)))
         & (P_nonsubj.between(er, p_start.fill_null(0)) == 0)
     ).fill_null(False)
     # a statement as the subject: "أفاد بيان للحكومة العراقية أن" / "وأضاف البيان الصادر عن
