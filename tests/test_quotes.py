@@ -690,3 +690,13 @@ def test_a_long_role_before_its_holders_name():
     assert q.select("speaker_text", "speaker_role").rows() == [
         ("ناصر بن أحمد الخريصي", "مدير فرع الهيئة العامة للسياحة والتراث الوطني بمنطقة تبوك")
     ]
+
+
+def test_a_bare_name_takes_no_prepositional_modifier():
+    _, q = run('وقال أردوغان في خطاب حاد ألقاه في أنقرة "أود التأكيد أنني حزنت جدا".')
+    assert q.select("kind", "speaker_text").rows() == [("direct", "أردوغان")]
+
+
+def test_a_prepositional_word_is_no_subject():
+    _, q = run("وقال أحمد المسماري إن الأمر خطير.", "وأضاف أنه يعتبر بمثابة جريمة أن يتم تمويل الجماعات.")
+    assert q["speaker_text"].to_list() == ["أحمد المسماري"] * len(q)

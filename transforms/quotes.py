@@ -1402,6 +1402,9 @@ def quotes(
     ).to_series().cast(pl.Int64)
     k1_ok = ~nonsubj.gather((gb + 1).clip(upper_bound=n - 1)) & t["is_word"].gather((gb + 1).clip(upper_bound=n - 1))
     # "وقال معاليه إن": an honorific pronoun is no new speaker (the previous one carries over)
+    # a prepositional word is no subject: "يعتبر بمثابة جريمة أن ..." (the subject is dropped)
+    k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).is_in(
+        pl.Series(list(res.not_subject), dtype=pl.String).implode())
     k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).is_in(
         pl.Series(list(res.pronoun_subjects), dtype=pl.String).implode()
     )
@@ -1422,6 +1425,16 @@ def quotes(
     nm_ok = (gen_ok & (nm < target).fill_null(False) & (P_sv.between(gb, nm.fill_null(0)) == 0)
              & (P_rel.between(gb, nm.fill_null(0)) == 0)
              & ((nm - gb) <= 8).fill_null(False) & (P_hard.between(gb, nm.fill_null(0)) == 0))
+    # ... only for a common-noun head ("مصادر من إدارة التوجيه"): a bare proper name takes
+    # no prepositional modifier ("وقال أردوغان في خطاب ألقاه في أنقرة "..."" -> أردوغان)
+    hk = key.gather((gb + 1).clip(upper_bound=n - 1))
+    common_head = (
+        t["def_bare"].gather((gb + 1).clip(upper_bound=n - 1))
+        | hk.is_in(pl.Series(res.stop["key"].unique().to_list() + res.heads["key"].to_list(), dtype=pl.String).implode())
+        | hk.str.contains("(ون|ين|ات)$")
+        | (nm == gb + 1).fill_null(False)
+    )
+    nm_ok = nm_ok & common_head
     inner_end = mrow_ext["m_r_end"].gather(pl.select(pl.when(nm_ok).then(m_idx).otherwise(len(mrow))).to_series())
     # without a mention: a noun phrase of at most 5 words before the complement: a
     # construct chain of indefinite words closed by one definite word, then only definite
