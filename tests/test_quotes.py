@@ -700,3 +700,9 @@ def test_a_bare_name_takes_no_prepositional_modifier():
 def test_a_prepositional_word_is_no_subject():
     _, q = run("وقال أحمد المسماري إن الأمر خطير.", "وأضاف أنه يعتبر بمثابة جريمة أن يتم تمويل الجماعات.")
     assert q["speaker_text"].to_list() == ["أحمد المسماري"] * len(q)
+
+
+def test_a_partitive_subject_keeps_its_min_phrase():
+    _, q = run("وقال عدد من الأهالي إن الصهاريج عاجزة عن تغطية القرية.")
+    assert q["speaker_text"].to_list() == ["عدد من الأهالي"]
+    assert q["speaker_type"].to_list() == ["unnamed"]

@@ -13,7 +13,8 @@ Lexicons (``seeds/``):
                                                      not_source: تعبيره ... after بحسب is no source;
                                                      express: أعرب عن "..." (takes = the preposition);
                                                      pronoun_subject: معاليه ... the speaker carries over;
-                                                     not_subject: بمثابة ... never starts a subject)
+                                                     not_subject: بمثابة ... never starts a subject;
+                                                     quantifier: عدد، بعض ... + من-phrase is the subject)
   quote_marks.csv           open,close,note         (open == close: alternating mark)
   quote_speaker_heads.csv   form,type               (head word -> person | organization)
   given_names.csv           name,...                (read only: a one-word speaker that is a
@@ -60,6 +61,7 @@ class QuoteLexicon:
     pronoun_subjects: list[str] = ()  # keys of honorific pronouns (معاليه، سموه): speaker carries over
     honorifics: list[str] = ()  # keys of the honorifics themselves (معالي، سمو): no head of a role
     not_subject: list[str] = ()  # keys of prepositional words that never start a subject (بمثابة)
+    quantifiers: list[str] = ()  # keys of partitive heads (عدد من الأهالي): the من-phrase is the subject's
 
     def speaker_heads(self, type_: str) -> list[str]:
         return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
@@ -93,6 +95,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
     not_source = allp.filter(pl.col("kind") == "not_source")["key"].unique().to_list()
     pronoun_subjects = allp.filter(pl.col("kind") == "pronoun_subject")["key"].unique().to_list()
     not_subject = allp.filter(pl.col("kind") == "not_subject")["key"].unique().to_list()
+    quantifiers = allp.filter(pl.col("kind") == "quantifier")["key"].unique().to_list()
     honorifics = allp.filter(pl.col("kind") == "pronoun_subject").select(
         k=match_key(pl.col("lemma")))["k"].unique().to_list()
     express = allp.filter(pl.col("kind") == "express").select(
@@ -126,6 +129,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         pronoun_subjects=pronoun_subjects,
         honorifics=honorifics,
         not_subject=not_subject,
+        quantifiers=quantifiers,
     )
 
 

@@ -760,7 +760,8 @@ def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: Quot
     pre = pl.col("speaker_text").str.slice(0, pl.col("m_s") - pl.col("speaker_start_char"))
     pre_w = _words_key(pre).str.split(" ")
     pre_w = pl.when(pre_w.list.first().is_in(hon)).then(pre_w.list.slice(1)).otherwise(pre_w)
-    inner = x.select("_row", "article_id", "speaker_start_char", "speaker_end_char", "speaker_text").join(
+    inner = x.filter(pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()).select(
+        "_row", "article_id", "speaker_start_char", "speaker_end_char", "speaker_text").join(
         ents, on="article_id", how="inner").filter(
         (pl.col("m_s") > pl.col("speaker_start_char")) & (pl.col("m_e") <= pl.col("speaker_end_char"))
     ).filter(pre_w.list.len() == 1).select("_row").unique().with_columns(_inner=pl.lit(True))
@@ -1473,6 +1474,8 @@ def quotes(
     spokes = (
         (head_key.str.replace("^ال", "").is_in(["متحدث", "متحدثه", "ناطق", "ناطقه"]) & (at(key, 2) == "باسم"))
         | (src_noun & at(key, 2).is_in(["في", "من", "لدي"]) & (run_len == 1))
+        # a partitive: "وقال عدد من الأهالي إن" -> عدد من الأهالي
+        | (head_key.is_in(pl.Series(list(res.quantifiers), dtype=pl.String).implode()) & (at(key, 2) == "من"))
     )
     cont = spokes
     ext = pl.Series([0] * len(er), dtype=pl.Int64)
