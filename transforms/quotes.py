@@ -696,29 +696,49 @@ def _cut_at_kinship(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon
     معاذ الأكبر"): the words after it name someone else.  Applies to the speaker as written
     and to the canonical name of its entity (which the entity stage may have run on); the
     entity link is dropped then, since that entity's name is not the speaker's."""
-    if out.height == 0:
+    kin_keys = res.speaker_heads("kinship")
+    if out.height == 0 or not kin_keys:
         return out
-    kin = pl.Series(res.speaker_heads("kinship"), dtype=pl.String).implode()
+    kin_re = r"\s(?:" + "|".join(sorted(kin_keys)) + r")(?:\s|$)"
+    # only names holding a kinship word after their first word are looked at
     canon = mentions.select(
         "article_id", speaker_entity_id="entity_id",
         _canon=pl.coalesce("canonical_name", "surface") if "canonical_name" in mentions.columns else pl.col("surface"),
-    ).unique(["article_id", "speaker_entity_id"], keep="first")
-    x = out.join(canon, on=["article_id", "speaker_entity_id"], how="left", maintain_order="left")
+    ).unique(["article_id", "speaker_entity_id"], keep="first").filter(_words_key(pl.col("_canon")).str.contains(kin_re))
+    x = out.with_row_index("_row").join(canon, on=["article_id", "speaker_entity_id"], how="left", maintain_order="left")
+    x = x.filter(pl.col("speaker_text").is_not_null() & (
+        pl.col("_canon").is_not_null() | _words_key(pl.col("speaker_text")).str.contains(kin_re)))
+    if x.height == 0:
+        return out
+    kin = pl.Series(kin_keys, dtype=pl.String).implode()
     name = pl.coalesce("_canon", "speaker_text")
     words = name.str.split(" ")
     pos = _words_key(name).str.split(" ").list.eval(pl.element().is_in(kin).arg_true().first()).list.first()
-    cut = pos.is_not_null() & (pos >= 1) & pl.col("speaker_text").is_not_null()
-    short = words.list.head(pos.fill_null(0)).list.join(" ")
-    x = x.with_columns(_cut=cut, _short=short, _rest=words.list.slice(pos.fill_null(0)).list.join(" "))
+    x = x.with_columns(_pos=pos).filter(pl.col("_pos") >= 1).with_columns(
+        _short=words.list.head(pl.col("_pos")).list.join(" "),
+        _rest=words.list.slice(pl.col("_pos")).list.join(" "),
+    )
     # the written span keeps its offsets when it starts with the short name
     keep_span = pl.col("speaker_text").str.starts_with(pl.col("_short"))
-    return x.with_columns(
-        speaker_role=pl.when(pl.col("_cut")).then(pl.coalesce("speaker_role", "_rest")).otherwise("speaker_role"),
-        speaker_end_char=pl.when(pl.col("_cut") & keep_span)
-        .then(pl.col("speaker_start_char") + pl.col("_short").str.len_chars())
+    fix = x.select(
+        "_row",
+        speaker_role=pl.coalesce("speaker_role", "_rest"),
+        speaker_end_char=pl.when(keep_span).then(pl.col("speaker_start_char") + pl.col("_short").str.len_chars())
         .otherwise("speaker_end_char"),
-        speaker_text=pl.when(pl.col("_cut") & keep_span).then("_short").otherwise("speaker_text"),
-        speaker_entity_id=pl.when(pl.col("_cut")).then(None).otherwise("speaker_entity_id"),
+        speaker_text=pl.when(keep_span).then("_short").otherwise("speaker_text"),
+        speaker_entity_id=pl.lit(None, pl.String),
+    )
+    return _patch(out, fix)
+
+
+def _patch(out: pl.DataFrame, fix: pl.DataFrame) -> pl.DataFrame:
+    """``out`` with the rows of ``fix`` (keyed by row number ``_row``) replacing its columns."""
+    cols = [c for c in fix.columns if c != "_row"]
+    x = out.with_row_index("_row").join(fix.rename({c: f"_f_{c}" for c in cols}), on="_row", how="left",
+                                        maintain_order="left")
+    hit = pl.col("_row").is_in(fix["_row"].implode())
+    return x.with_columns(
+        **{c: pl.when(hit).then(pl.col(f"_f_{c}")).otherwise(pl.col(c)) for c in cols}
     ).select(out.columns)
 
 
@@ -731,9 +751,20 @@ def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: Quot
     ``speaker_role``.  With two or more named persons quoted before, nothing changes."""
     if out.height == 0 or mentions.height == 0:
         return out
-    per = mentions.filter(pl.col("type") == "PER").select(
-        "article_id", speaker_entity_id="entity_id").unique()
-    x = out.with_row_index("_row").join(
+    person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
+    hon = pl.Series(list(res.honorifics), dtype=pl.String).implode()
+    w = _words_key(pl.col("speaker_text")).str.split(" ")
+    w = pl.when(w.list.first().is_in(hon)).then(w.list.slice(1)).otherwise(w)
+    x = out.with_row_index("_row")
+    # candidates first (no join): an unlinked speaker headed by a person head
+    cand = x.filter(pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()).with_columns(
+        _w=w).filter(pl.col("_w").list.first().is_in(person_heads) & (pl.col("_w").list.len() <= 6))
+    if cand.height == 0:
+        return out
+    arts = cand["article_id"].unique().implode()
+    ms = mentions.filter(pl.col("article_id").is_in(arts))
+    per = ms.filter(pl.col("type") == "PER").select("article_id", speaker_entity_id="entity_id").unique()
+    x = x.filter(pl.col("article_id").is_in(arts)).join(
         per.with_columns(_per=pl.lit(True)), on=["article_id", "speaker_entity_id"], how="left",
         maintain_order="left",
     ).sort("article_id", "start_char")
@@ -748,38 +779,32 @@ def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: Quot
         # distinct named persons quoted strictly before each row
         _n=_first_named.cum_sum().over("article_id") - _first_named,
         **{c: pl.col(c).forward_fill().shift(1).over("article_id") for c in ("_eid", "_txt", "_s", "_e")},
-    )
-    person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
-    hon = pl.Series(list(res.honorifics), dtype=pl.String).implode()
-    w = _words_key(pl.col("speaker_text")).str.split(" ")
-    w = pl.when(w.list.first().is_in(hon)).then(w.list.slice(1)).otherwise(w)
-    ents = mentions.filter(pl.col("type").is_in(["ORG", "LOC"])).select(
-        "article_id", m_s="start_char", m_e="end_char")
+    ).join(cand.select("_row", "_w"), on="_row", how="inner")
     # definite: the head or the word after it has ال, or a name starts right after the head
     # (قائد ريال مدريد); "مندوب خليجي في أوبك" is indefinite, a new source
+    ents = ms.filter(pl.col("type").is_in(["ORG", "LOC"])).select("article_id", m_s="start_char", m_e="end_char")
     pre = pl.col("speaker_text").str.slice(0, pl.col("m_s") - pl.col("speaker_start_char"))
     pre_w = _words_key(pre).str.split(" ")
     pre_w = pl.when(pre_w.list.first().is_in(hon)).then(pre_w.list.slice(1)).otherwise(pre_w)
-    inner = x.filter(pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()).select(
-        "_row", "article_id", "speaker_start_char", "speaker_end_char", "speaker_text").join(
+    inner = x.select("_row", "article_id", "speaker_start_char", "speaker_end_char", "speaker_text").join(
         ents, on="article_id", how="inner").filter(
         (pl.col("m_s") > pl.col("speaker_start_char")) & (pl.col("m_e") <= pl.col("speaker_end_char"))
     ).filter(pre_w.list.len() == 1).select("_row").unique().with_columns(_inner=pl.lit(True))
     x = x.join(inner, on="_row", how="left", maintain_order="left")
     epithet = (
-        pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()
-        & w.list.first().is_in(person_heads) & (w.list.len() <= 6)
-        & (w.list.head(2).list.eval(pl.element().str.starts_with("ال")).list.any() | pl.col("_inner").fill_null(False))
+        (pl.col("_w").list.head(2).list.eval(pl.element().str.starts_with("ال")).list.any()
+         | pl.col("_inner").fill_null(False))
         & (pl.col("_n") == 1) & pl.col("_eid").is_not_null()
     )
-    x = x.with_columns(
-        speaker_role=pl.when(epithet).then("speaker_text").otherwise("speaker_role"),
-        speaker_text=pl.when(epithet).then("_txt").otherwise("speaker_text"),
-        speaker_start_char=pl.when(epithet).then("_s").otherwise("speaker_start_char"),
-        speaker_end_char=pl.when(epithet).then("_e").otherwise("speaker_end_char"),
-        speaker_entity_id=pl.when(epithet).then("_eid").otherwise("speaker_entity_id"),
+    fix = x.filter(epithet).select(
+        "_row",
+        speaker_role="speaker_text",
+        speaker_text="_txt",
+        speaker_start_char="_s",
+        speaker_end_char="_e",
+        speaker_entity_id="_eid",
     )
-    return x.sort("_row").select(out.columns)
+    return _patch(out, fix) if fix.height else out
 
 
 def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
@@ -904,8 +929,8 @@ def quotes(
         delta = pl.concat([
             real.select(r=(pl.col("qo") - 1).cast(pl.Int64), d=pl.lit(1, pl.Int64)),
             real.select(r=(pl.col("qc") + 1).cast(pl.Int64), d=pl.lit(-1, pl.Int64)),
-        ]).group_by("r").agg(pl.col("d").sum())
-        addressee = t.select("r").join(delta, on="r", how="left", maintain_order="left")["d"].fill_null(0).cum_sum() > 0
+        ]).filter(pl.col("r") < n).group_by("r").agg(pl.col("d").sum())
+        addressee = pl.Series([0] * n, dtype=pl.Int64).scatter(delta["r"], delta["d"]).cum_sum() > 0
         nonsubj = nonsubj & ~addressee
     else:
         addressee = pl.Series([False] * n, dtype=pl.Boolean)
