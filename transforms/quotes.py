@@ -66,6 +66,15 @@ both); introducers inside a quotation are ignored.
   names expand forward, surnames backward).  ``speaker_type``: person (PER entity, person
   head or role, a resolved name), organization (ORG/LOC entity, organisation head,
   seeds/quote_speaker_heads.csv), unnamed (مصادر، مراقبون ...).
+* Session 3 speaker rules: an addressee outlet (أكد لـ«عكاظ» X، قال X لـ"سبق": "...") hides
+  neither the subject nor the quotation; a person head right after the verb lets the holder's
+  name stand up to 16 tokens on (long roles); a bare proper name takes no prepositional
+  modifier (أردوغان في خطاب ... -> أردوغان); a prepositional word (بمثابة) is no subject; a
+  partitive keeps its من-phrase (عدد من الأهالي); a source phrase that attributes nothing
+  names no speaker (nothing carries over from it); a person named inside quoted words is not
+  the sentence's subject; a definite role or epithet (اللاعب التشيلي الدولي، قائد ريال مدريد)
+  is the article's protagonist when exactly one named person was quoted before; a name ends
+  at a kinship word (جواد شقيق معاذ -> جواد).
 * ``verb`` is the introducer as written without the conjunction و/ف ("أكدت", "مشيراً",
   "وصفه", "بحسب").  ``quote_id`` is 0-based per article in text order of the quote.
 """
