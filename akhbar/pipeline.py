@@ -226,6 +226,22 @@ def transform_frames(documents: pl.DataFrame, seconds: dict[str, float] | None =
     }
 
 
+WARM_UP_TEXT = (
+    "طرابلس - قال اللواء خالد المحجوب، مدير إدارة التوجيه المعنوي، إن \"القوات تتقدم\".\n\n"
+    "وأضاف أن المرحلة المقبلة تتطلب الحذر، بحسب مراقبين سياسيين."
+)
+
+
+def warm_up() -> int:
+    """Import every transform and load every model and lexicon once, by transforming one tiny
+    built-in article; returns its token count. A Dask worker runs this when it starts
+    (flows/dask_preload.py), so a worker's fixed cost is paid at start-up, as a long-lived
+    worker on a real cluster pays it once, not inside the first batch it is given."""
+    docs, _ = read.read_bytes("warm-up.txt", ("تجربة\n\n" + WARM_UP_TEXT).encode("utf-8"))
+    frames = transform_frames(pl.DataFrame(docs, schema=read.DOCUMENT_SCHEMA))
+    return frames["tokens"].height
+
+
 class _Clock:
     def __init__(self, seconds: dict[str, float] | None):
         self.seconds = seconds

@@ -84,10 +84,16 @@ class Warehouse:
 
     Opening takes an exclusive lock on `<warehouse>.lock` (fcntl, released by the OS even if the
     process is killed): a second writer process waits for the first instead of failing.
-    Keep a Warehouse open only for the work of one batch, so readers get their turn.
+    Keep a Warehouse open only for the work of a few batches (AKHBAR_WRITER_BATCHES), so readers
+    get their turn.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, checkpoint_on_close: bool = True):
+        """`checkpoint_on_close=False` leaves the committed batches in DuckDB's write-ahead log
+        when the connection closes (they are durable there, and readers see them) instead of
+        writing them into the database file at every close: a run's batch loads skip that
+        per-batch checkpoint, DuckDB still checkpoints whenever the log passes
+        `wal_autocheckpoint` (16 MB), and the run's last writer session (`finish_run`) checkpoints."""
         self.path = Path(path)
         self._lock = None
         if str(path) != ":memory:":
@@ -96,6 +102,8 @@ class Warehouse:
             fcntl.flock(self._lock, fcntl.LOCK_EX)
         try:
             self.con = _connect_waiting(str(self.path), read_only=False, wait_seconds=WRITER_WAIT_SECONDS)
+            if not checkpoint_on_close:
+                self.con.execute("PRAGMA disable_checkpoint_on_shutdown")
             self.migrate()
         except BaseException:
             self._release()

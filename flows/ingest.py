@@ -125,6 +125,7 @@ def task_runner(workers: int | None = None, dask_address: str | None = None):
             "dashboard_address": None,
             "silence_logs": logging.WARNING,
             "env": worker_env(),
+            "preload": ["flows.dask_preload"],  # each worker warms the transforms as it starts
         }
     )
 

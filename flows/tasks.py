@@ -44,12 +44,12 @@ def served() -> bool:
 
 
 @contextmanager
-def writer(warehouse: str):
+def writer(warehouse: str, checkpoint_on_close: bool = True):
     """The single writer: the `akhbar-warehouse-writer` slot when a Prefect server is configured
     (queued writers show in the UI; a crashed holder's lease expires after 60 s), and always the
     warehouse file lock (which the OS releases at once when a process dies)."""
     slot = concurrency(WRITER_LIMIT, occupy=1, strict=True, lease_duration=60) if served() else nullcontext()
-    with slot, Warehouse(warehouse) as wh:
+    with slot, Warehouse(warehouse, checkpoint_on_close=checkpoint_on_close) as wh:
         yield wh
 
 
@@ -115,12 +115,26 @@ def transform(items: list[tuple[str, str | None]], staging: str, root: str | Non
 
 
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def load(warehouse: str, run_id: str, staging: str) -> dict[str, int]:
-    """The single writer: one transaction for the batch, then its staging folder goes."""
-    with writer(warehouse) as wh:
-        counts = wh.load_batch(run_id, staging)
-    remove_staging(staging)
-    return counts
+def load(warehouse: str, run_id: str, stagings: list[str]) -> list[dict[str, int]]:
+    """The single writer: one transaction per staged batch, all in one writer session (one open
+    and one checkpoint-on-close of the DuckDB file for the lot). The caller removes the staging
+    folders afterwards, so a retry loads every batch again (a batch's load is idempotent)."""
+    with writer(warehouse, checkpoint_on_close=False) as wh:  # finish_run checkpoints
+        return [wh.load_batch(run_id, staging) for staging in stagings]
+
+
+def writer_batches() -> int:
+    """How many staged batches one writer session may load back to back
+    (AKHBAR_WRITER_BATCHES, default 4): more batches per session save DuckDB's open and
+    checkpoint, fewer give readers their turn sooner (docs/reliability.md)."""
+    raw = os.environ.get("AKHBAR_WRITER_BATCHES", "4")
+    try:
+        n = int(raw)
+    except ValueError:
+        raise ValueError(f"AKHBAR_WRITER_BATCHES must be a whole number >= 1, got {raw!r}") from None
+    if n < 1:
+        raise ValueError(f"AKHBAR_WRITER_BATCHES must be a whole number >= 1, got {raw!r}")
+    return n
 
 
 @task(cache_policy=NO_CACHE)
@@ -156,8 +170,9 @@ def process_batches(
 ) -> dict[str, int]:
     """Inside a flow: transform batches a few at a time (in parallel) and load them in order.
 
-    At most `workers + 1` batches are staged ahead of the loader, so disk and memory stay bounded
-    by the batch size, not by the corpus. `staging_root` is a local folder or an fsspec URL shared
+    At most `workers + 1` batches are in flight, plus those being loaded (at most
+    AKHBAR_WRITER_BATCHES: batches that finished while the previous load ran are loaded in one
+    writer session), so disk and memory stay bounded by the batch size, not by the corpus. `staging_root` is a local folder or an fsspec URL shared
     by the transform tasks (threads or Dask workers) and the loader (this process).
     Returns counts of files per status and rows per table.
     """
@@ -169,31 +184,46 @@ def process_batches(
     pending: deque = deque()
     total, done = sum(len(b) for b in batches), 0
     workers_seen: set[str] = set()
+    per_session = writer_batches()
     progress.advance(0, total)  # the terminal bar of `akhbar run`, the progress artifact in the UI
-    while queue or pending:
+
+    def fill() -> None:
         while queue and len(pending) <= workers:
             i = queue.popleft()
             items, batches[i] = batches[i], None  # a batch's planned items go once it is sent
             pending.append((len(items), transform.submit(items, f"{staging_root.rstrip('/')}/batch-{i:05d}", root)))
+
+    while queue or pending:
+        fill()
         n_items, future = pending.popleft()
-        result: BatchResult = future.result()
-        counts["unchanged"] += result.files_unchanged
-        workers_seen.add(result.worker)
+        ready: list[tuple[int, BatchResult]] = [(n_items, future.result())]
+        # Batches that finished while the previous load ran join this writer session (in order).
+        while pending and len(ready) < per_session and pending[0][1].wrapped_future.done():
+            n_items, future = pending.popleft()
+            ready.append((n_items, future.result()))
+        fill()  # the workers go on transforming while this process loads
+        to_load = []
+        for n_items, result in ready:
+            counts["unchanged"] += result.files_unchanged
+            workers_seen.add(result.worker)
+            for stage, secs in result.seconds.items():
+                counts[f"seconds_{stage}"] = counts.get(f"seconds_{stage}", 0.0) + secs
+            if result.files_processed == 0:
+                remove_staging(result.staging)
+            else:
+                to_load.append(result.staging)
         counts["transform_processes"] = len(workers_seen)
-        for stage, secs in result.seconds.items():
-            counts[f"seconds_{stage}"] = counts.get(f"seconds_{stage}", 0.0) + secs
-        if result.files_processed == 0:
-            remove_staging(result.staging)
-            done += n_items
-            progress.advance(done, total)
-            continue
-        t = time.perf_counter()
-        loaded = load(warehouse, run_id, result.staging)
-        counts["seconds_load"] = counts.get("seconds_load", 0.0) + time.perf_counter() - t
-        for key in ("loaded", "rejected", "duplicate"):
-            counts[key] += loaded[f"files_{key}"]
-        for key in ("articles", "sentences", "tokens", "entity_mentions", "quotes", "duplicate_documents"):
-            counts[key] += loaded[key]
-        done += n_items
+        if to_load:
+            t = time.perf_counter()
+            for loaded in load(warehouse, run_id, to_load):
+                for key in ("loaded", "rejected", "duplicate"):
+                    counts[key] += loaded[f"files_{key}"]
+                for key in ("articles", "sentences", "tokens", "entity_mentions", "quotes", "duplicate_documents"):
+                    counts[key] += loaded[key]
+            counts["seconds_load"] = counts.get("seconds_load", 0.0) + time.perf_counter() - t
+            for staging in to_load:
+                remove_staging(staging)
+            counts["load_sessions"] = counts.get("load_sessions", 0) + 1
+        done += sum(n for n, _ in ready)
         progress.advance(done, total)
     return counts

@@ -102,3 +102,23 @@ def test_staging_on_an_fsspec_url_is_loaded_through_arrow(seed_warehouse, seed_s
     assert result["loaded"] == seed_warehouse[1]["loaded"]
     assert contents(wh) == contents(seed_warehouse[0])
     assert fsspec.filesystem("memory").find("/akhbar-test-lake") == []
+
+
+def test_dask_workers_start_warm(prefect_api):
+    """The cluster's workers ran flows.dask_preload when they started: the transforms are
+    imported and the NER model loaded before the first batch arrives."""
+    from flows.ingest import task_runner
+
+    with task_runner(workers=1) as runner:
+        warm = runner.client.run(
+            lambda: sorted(m for m in ("transforms.ner", "transforms.quotes", "akhbar.pipeline")
+                           if m in __import__("sys").modules)
+            + [__import__("transforms.ner", fromlist=["load_weights"]).load_weights.cache_info().currsize]
+        )
+    assert list(warm.values()) == [["akhbar.pipeline", "transforms.ner", "transforms.quotes", 1]]
+
+
+def test_warm_up_transforms_a_built_in_article():
+    from akhbar.pipeline import warm_up
+
+    assert warm_up() == 30

@@ -194,3 +194,44 @@ def test_each_flow_run_publishes_its_summary_artifact(seed_warehouse):
     by_run = {str(a.flow_run_id): a.data for a in asyncio.run(artifacts())}
     assert f"# akhbar run `{first['run_id']}`" in by_run[first["run_id"]]
     assert f"| {second['seen']} | 0 | {second['seen']} | 0 | 0 |" in by_run[second["run_id"]]
+
+
+def test_one_writer_session_loads_several_staged_batches_each_in_its_own_transaction(
+        prefect_api, seed_source, seed_warehouse, tmp_path):
+    """`load` takes the batches that finished while the previous load ran: one DuckDB open and
+    no checkpoint per batch (the committed batches wait in the write-ahead log), the same rows
+    as one session per batch; the run's `finish_run` checkpoints the log into the file."""
+    from akhbar.pipeline import transform_batch
+    from flows.tasks import finish_run, load
+
+    files = sorted(p for p in seed_source.rglob("*") if p.is_file())
+    items = [(p.resolve().as_uri(), None) for p in files]
+    half = len(items) // 2
+    stagings = [str(tmp_path / "b0"), str(tmp_path / "b1")]
+    transform_batch(items[:half], stagings[0], str(seed_source))
+    transform_batch(items[half:], stagings[1], str(seed_source))
+    wh = tmp_path / "akhbar.duckdb"
+    counts = load.fn(str(wh), "r1", stagings)
+    assert [c["files_loaded"] + c["files_rejected"] + c["files_duplicate"] for c in counts] == [half, len(items) - half]
+    assert Path(f"{wh}.wal").exists()  # committed, not yet checkpointed
+    with connect_readonly(wh) as con, connect_readonly(seed_warehouse[0]) as ref:
+        for table in ("articles", "tokens", "entity_mentions", "quotes"):
+            assert table_counts(con)[table] == table_counts(ref)[table] > 0, table
+    finish_run.fn(str(wh), "r1", "completed", {"seen": len(items)})
+    assert not Path(f"{wh}.wal").exists()
+
+
+@pytest.mark.parametrize("raw", ["0", "-2", "four"])
+def test_writer_batches_must_be_a_whole_number_of_at_least_one(monkeypatch, raw):
+    from flows.tasks import writer_batches
+
+    monkeypatch.setenv("AKHBAR_WRITER_BATCHES", raw)
+    with pytest.raises(ValueError, match=rf"AKHBAR_WRITER_BATCHES must be a whole number >= 1, got '{raw}'"):
+        writer_batches()
+
+
+def test_writer_batches_defaults_to_four(monkeypatch):
+    from flows.tasks import writer_batches
+
+    monkeypatch.delenv("AKHBAR_WRITER_BATCHES", raising=False)
+    assert writer_batches() == 4
