@@ -706,3 +706,35 @@ def test_a_partitive_subject_keeps_its_min_phrase():
     _, q = run("وقال عدد من الأهالي إن الصهاريج عاجزة عن تغطية القرية.")
     assert q["speaker_text"].to_list() == ["عدد من الأهالي"]
     assert q["speaker_type"].to_list() == ["unnamed"]
+
+
+def test_quotes_do_not_depend_on_the_row_order_of_the_mentions():
+    """Ties between candidate speakers are broken by position, never by row order: a 1- and a
+    2-worker run of the ANT corpus once disagreed on two speakers (a role with two appositions,
+    two mentions starting at one token) because hash-ordered rows decided the tie."""
+    from akhbar.pipeline import transform_frames
+    from transforms import read
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds" / "articles"
+    docs = []
+    for path in sorted(p for p in seeds.rglob("*") if p.is_file()):
+        docs.extend(read.read_bytes(path.as_uri(), path.read_bytes())[0])
+    fr = transform_frames(pl.DataFrame(docs, schema=read.DOCUMENT_SCHEMA))
+    res = load_resources()
+    assert fr["quotes"].height > 10
+    for seed in (1, 2, 3):
+        shuffled = fr["entity_mentions"].sample(fraction=1.0, shuffle=True, seed=seed)
+        again = quotes(fr["sentences"], fr["tokens"], shuffled, res)
+        assert_frame_equal(again.sort("article_id", "quote_id"), fr["quotes"].sort("article_id", "quote_id"))
+
+
+def test_a_role_between_two_appositions_takes_the_earlier_name_every_time():
+    """"X، رئيس الحكومة، Y،" fits both apposition patterns at the same distance: the tie goes to
+    the earlier name, whatever the process ran before (it once followed hash order, so a 1- and a
+    2-worker run of the same corpus disagreed)."""
+    for i in range(12):
+        _, q = run("وحضر اللقاء ماريانو راخوي، رئيس الحكومة، خوسيه ثاباتيرو، في مدريد.",
+                   "وقال رئيس الحكومة إن الاقتصاد يتعافى ببطء.")
+        expect(q, [("indirect", "الاقتصاد يتعافى ببطء", "قال", "ماريانو راخوي")])
+        assert q["speaker_role"].to_list() == ["رئيس الحكومة"]
+        run(*["وقال الوزير أحمد علي إن الوضع مستقر."] * (i + 1))  # other work in between

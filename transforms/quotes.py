@@ -290,7 +290,7 @@ def _resolve_short_names(out: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFr
         single.join(full, on=["article_id", "w"], how="inner")
         .with_columns(before=pl.col("f_start") < pl.col("start_char"),
                       dist=(pl.col("start_char") - pl.col("f_start")).abs())
-        .sort(["_row", "before", "dist"], descending=[False, True, False])
+        .sort(["_row", "before", "dist", "f_eid"], descending=[False, True, False, False])
         .unique("_row", keep="first")
         .select("_row", "f_eid")
     )
@@ -504,9 +504,9 @@ def _role_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.
         return out
     hit = cand.select("_row", "article_id", "h", "start_char").join(pairs, on=["article_id", "h"], how="inner").with_columns(
         before=pl.col("p_s") < pl.col("start_char"), dist=(pl.col("start_char") - pl.col("p_s")).abs()
-    ).sort(["_row", "before", "dist"], descending=[False, True, False]).unique("_row", keep="first").select(
-        "_row", "n_text", "n_s", "n_e"
-    )
+    ).sort(  # ties (one role, two appositions) go to the earlier name: never to row order
+        ["_row", "before", "dist", "n_s", "n_e"], descending=[False, True, False, False, False]
+    ).unique("_row", keep="first").select("_row", "n_text", "n_s", "n_e")
     x = out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
     ok = pl.col("n_text").is_not_null() & ((pl.col("n_e") - pl.col("n_s")) == pl.col("n_text").str.len_chars())
     return x.with_columns(
@@ -523,7 +523,9 @@ def _latest_before(cand: pl.DataFrame, occ: pl.DataFrame) -> pl.DataFrame:
     occurrence of ``occ`` (article_id, h, o_s, o_e, o_text) that starts before the speaker."""
     return cand.select("_row", "article_id", "h", "speaker_start_char").join(
         occ, on=["article_id", "h"], how="inner"
-    ).filter(pl.col("o_s") < pl.col("speaker_start_char")).sort(["_row", "o_s"], descending=[False, True]).unique(
+    ).filter(pl.col("o_s") < pl.col("speaker_start_char")).sort(
+        ["_row", "o_s", "o_e", "o_text"], descending=[False, True, True, False]
+    ).unique(
         "_row", keep="first"
     ).select("_row", "o_s", "o_e", "o_text")
 
@@ -581,9 +583,9 @@ def _org_head_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
         occ.select("article_id", "h", o_s="start_char", o_e="o_e", o_text="o_text"), on=["article_id", "h"], how="inner"
     ).with_columns(
         before=pl.col("o_s") < pl.col("start_char"), dist=(pl.col("start_char") - pl.col("o_s")).abs()
-    ).sort(["_row", "before", "dist"], descending=[False, True, False]).unique("_row", keep="first").select(
-        "_row", "o_s", "o_e", "o_text"
-    )
+    ).sort(
+        ["_row", "before", "dist", "o_s", "o_e", "o_text"], descending=[False, True, False, False, True, False]
+    ).unique("_row", keep="first").select("_row", "o_s", "o_e", "o_text")
     return _take_span(out, hit)
 
 
@@ -1316,13 +1318,14 @@ def quotes(
         ).with_columns(_e=pl.col("end_char") - 1).sort("art", "_e").join_asof(
             tk.rename({"r": "m_r_end", "start_char": "_s2"}), left_on="_e", right_on="_s2",
             by="art", strategy="backward", check_sortedness=False,
-        ).drop("_s", "_s2", "_e").sort("m_r_start")
+        ).drop("_s", "_s2", "_e").sort(  # one mention per start token: the longest (never row order)
+            ["m_r_start", "start_char", "end_char", "type", "entity_id"], descending=[False, False, True, False, False])
     else:
         ms = ms.with_columns(m_r_start=pl.lit(None, pl.Int64), m_r_end=pl.lit(None, pl.Int64))
     # places speak too ("وأفادت الولايات المتحدة أن", "أعلنت مصر"): LOC mentions count as
     # organisations when they are the subject right after the verb
     ms = ms.filter(pl.col("m_r_start").is_not_null() & pl.col("type").is_in(["PER", "ORG", "LOC"]))
-    ms = ms.unique("m_r_start", keep="first").sort("m_r_start")
+    ms = ms.unique("m_r_start", keep="first", maintain_order=True)
     m_start = ms["m_r_start"]
 
     # -- explicit subject of verb-like introducers
