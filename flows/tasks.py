@@ -117,7 +117,7 @@ def transform(items: list[tuple[str, str | None]], staging: str, root: str | Non
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def load(warehouse: str, run_id: str, stagings: list[str]) -> list[dict[str, int]]:
     """The single writer: one transaction per staged batch, all in one writer session (one open
-    and one checkpoint-on-close of the DuckDB file for the lot). The caller removes the staging
+    of the DuckDB file for the lot, closed without a checkpoint). The caller removes the staging
     folders afterwards, so a retry loads every batch again (a batch's load is idempotent)."""
     with writer(warehouse, checkpoint_on_close=False) as wh:  # finish_run checkpoints
         return [wh.load_batch(run_id, staging) for staging in stagings]
@@ -128,10 +128,7 @@ def writer_batches() -> int:
     (AKHBAR_WRITER_BATCHES, default 4): more batches per session save DuckDB's open and
     checkpoint, fewer give readers their turn sooner (docs/reliability.md)."""
     raw = os.environ.get("AKHBAR_WRITER_BATCHES", "4")
-    try:
-        n = int(raw)
-    except ValueError:
-        raise ValueError(f"AKHBAR_WRITER_BATCHES must be a whole number >= 1, got {raw!r}") from None
+    n = int(raw) if raw.strip().isdigit() else 0
     if n < 1:
         raise ValueError(f"AKHBAR_WRITER_BATCHES must be a whole number >= 1, got {raw!r}")
     return n
@@ -172,8 +169,9 @@ def process_batches(
 
     At most `workers + 1` batches are in flight, plus those being loaded (at most
     AKHBAR_WRITER_BATCHES: batches that finished while the previous load ran are loaded in one
-    writer session), so disk and memory stay bounded by the batch size, not by the corpus. `staging_root` is a local folder or an fsspec URL shared
-    by the transform tasks (threads or Dask workers) and the loader (this process).
+    writer session), so disk and memory stay bounded by the batch size, not by the corpus.
+    `staging_root` is a local folder or an fsspec URL shared by the transform tasks (threads or
+    Dask workers) and the loader (this process).
     Returns counts of files per status and rows per table.
     """
     from collections import deque
