@@ -793,13 +793,22 @@ def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: Quot
     ).join(cand.select("_row", "_w"), on="_row", how="inner")
     # definite: the head or the word after it has ال, or a name starts right after the head
     # (قائد ريال مدريد); "مندوب خليجي في أوبك" is indefinite, a new source
-    ents = ms.filter(pl.col("type").is_in(["ORG", "LOC"])).select("article_id", m_s="start_char", m_e="end_char")
+    # Only the first ORG/LOC mention starting after the speaker's first character can have
+    # exactly one word before it: an as-of join finds it (a join on article_id alone pairs
+    # every candidate with every mention, quadratic on a hostile one-line article).
+    ents = ms.filter(pl.col("type").is_in(["ORG", "LOC"])).select(
+        "article_id", m_s="start_char", m_e="end_char"
+    ).sort("article_id", "m_s", "m_e").unique(["article_id", "m_s"], keep="first", maintain_order=True).sort("m_s")
     pre = pl.col("speaker_text").str.slice(0, pl.col("m_s") - pl.col("speaker_start_char"))
     pre_w = _words_key(pre).str.split(" ")
     pre_w = pl.when(pre_w.list.first().is_in(hon)).then(pre_w.list.slice(1)).otherwise(pre_w)
-    inner = x.select("_row", "article_id", "speaker_start_char", "speaker_end_char", "speaker_text").join(
-        ents, on="article_id", how="inner").filter(
-        (pl.col("m_s") > pl.col("speaker_start_char")) & (pl.col("m_e") <= pl.col("speaker_end_char"))
+    inner = x.select("_row", "article_id", "speaker_start_char", "speaker_end_char", "speaker_text").sort(
+        "speaker_start_char"
+    ).join_asof(
+        ents, left_on="speaker_start_char", right_on="m_s", by="article_id", strategy="forward",
+        allow_exact_matches=False, check_sortedness=False,
+    ).filter(
+        pl.col("m_s").is_not_null() & (pl.col("m_e") <= pl.col("speaker_end_char"))
     ).filter(pre_w.list.len() == 1).select("_row").unique().with_columns(_inner=pl.lit(True))
     x = x.join(inner, on="_row", how="left", maintain_order="left")
     epithet = (
