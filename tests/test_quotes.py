@@ -649,6 +649,29 @@ def test_an_epithet_refers_back_to_the_only_person_quoted_before():
     assert q["speaker_role"].to_list()[1] == "اللاعب التشيلي الدولي"
 
 
+def test_an_epithet_stays_when_another_person_was_named_before_though_not_quoted():
+    """"نظيره السوداني الوزير عثمان الطيب" is named, only عبد الهادي is quoted: "الوزير السوداني"
+    is the other man, so the epithet is not resolved to the one quoted."""
+    _, q = run(
+        "استقبل وزير الخارجية سامي عبد الهادي نظيره السوداني الوزير عثمان الطيب في القاهرة.",
+        "وقال عبد الهادي إن الحوار هو الطريق الوحيد.",
+        "من جانبه، أكد الوزير السوداني أن بلاده لن تقبل بأي إجراء أحادي.",
+    )
+    assert q["speaker_text"].to_list() == ["عبد الهادي", "الوزير السوداني"]
+    assert q["speaker_role"].to_list()[1] is None
+
+
+def test_an_epithet_with_another_role_head_is_not_the_person_quoted_before():
+    """"وزيرة المالية" is not the man quoted as "رئيس لجنة الميزانيات": the only person quoted
+    before already has a role, and its head word differs."""
+    _, q = run(
+        "وقال رئيس لجنة الميزانيات، النائب مشعل العنزي، إن اللجنة أوصت بخفض المصروفات.",
+        "من جهتها، أكدت وزيرة المالية أن الحكومة ملتزمة بالحفاظ على الدعم.",
+    )
+    assert q["speaker_text"].to_list() == ["مشعل العنزي", "وزيرة المالية"]
+    assert q["speaker_entity_id"].to_list()[1] is None
+
+
 def test_an_epithet_stays_when_two_persons_were_quoted_before():
     _, q = run(
         "قال أليكسيس سانشيز إنه توقع تقديم الكثير.",

@@ -753,6 +753,14 @@ def _patch(out: pl.DataFrame, fix: pl.DataFrame) -> pl.DataFrame:
     ).select(out.columns)
 
 
+def _head_word(phrase: pl.Expr, hon: pl.Expr) -> pl.Expr:
+    """The head noun of a role phrase as a comparable key: honorific (معالي) skipped, ال and
+    a feminine ending dropped (وزيرة المالية -> وزير, الرئيس -> رئيس)."""
+    w = _words_key(phrase).str.split(" ")
+    w = pl.when(w.list.first().is_in(hon)).then(w.list.get(1, null_on_oob=True)).otherwise(w.list.first())
+    return w.str.replace(r"^ال", "").str.replace(r"ه$", "")
+
+
 def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """A definite description of a person as the speaker ("وأشار اللاعب التشيلي الدولي إلى
     أن", "وقال قائد ريال مدريد:", "وأوضح معالي وزير الداخلية البحريني أن"), linked to no
@@ -786,10 +794,12 @@ def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: Quot
         _txt=pl.when(named).then("speaker_text"),
         _s=pl.when(named).then("speaker_start_char"),
         _e=pl.when(named).then("speaker_end_char"),
+        # the role the quoted person was given (رئيس لجنة الميزانيات), by its head word
+        _rh=pl.when(named).then(_head_word(pl.col("speaker_role"), hon)),
     ).with_columns(
         # distinct named persons quoted strictly before each row
         _n=_first_named.cum_sum().over("article_id") - _first_named,
-        **{c: pl.col(c).forward_fill().shift(1).over("article_id") for c in ("_eid", "_txt", "_s", "_e")},
+        **{c: pl.col(c).forward_fill().shift(1).over("article_id") for c in ("_eid", "_txt", "_s", "_e", "_rh")},
     ).join(cand.select("_row", "_w"), on="_row", how="inner")
     # definite: the head or the word after it has ال, or a name starts right after the head
     # (قائد ريال مدريد); "مندوب خليجي في أوبك" is indefinite, a new source
@@ -811,10 +821,28 @@ def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: Quot
         pl.col("m_s").is_not_null() & (pl.col("m_e") <= pl.col("speaker_end_char"))
     ).filter(pre_w.list.len() == 1).select("_row").unique().with_columns(_inner=pl.lit(True))
     x = x.join(inner, on="_row", how="left", maintain_order="left")
+    # ... and only when that person is the only one the article has named so far: "استقبل
+    # الوزير سامي عبد الهادي نظيره السوداني الوزير عثمان الطيب ... وقال عبد الهادي ... من جانبه،
+    # أكد الوزير السوداني" refers to the other, unquoted, person (distinct persons first named
+    # before the speaker, by an as-of join on their first mentions)
+    firsts = (
+        ms.filter(pl.col("type") == "PER").group_by("article_id", "entity_id").agg(p_s=pl.col("start_char").min())
+        .sort("article_id", "p_s", "entity_id")
+        .with_columns(n_named=pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("article_id"))
+        .sort("p_s")
+    )
+    named_before = x.select("_row", "article_id", "speaker_start_char").sort("speaker_start_char").join_asof(
+        firsts.select("article_id", "p_s", "n_named"), left_on="speaker_start_char", right_on="p_s",
+        by="article_id", strategy="backward", allow_exact_matches=False, check_sortedness=False,
+    ).select("_row", "n_named")
+    x = x.join(named_before, on="_row", how="left", maintain_order="left")
     epithet = (
         (pl.col("_w").list.head(2).list.eval(pl.element().str.starts_with("ال")).list.any()
          | pl.col("_inner").fill_null(False))
-        & (pl.col("_n") == 1) & pl.col("_eid").is_not_null()
+        & (pl.col("_n") == 1) & pl.col("_eid").is_not_null() & (pl.col("n_named") == 1)
+        # a person already given another role is not this one: "رئيس لجنة الميزانيات" is not
+        # "وزيرة المالية", "وزير الشباب والرياضة" not "رئيس الاتحاد الجزائري"
+        & (pl.col("_rh").is_null() | (pl.col("_rh") == _head_word(pl.col("speaker_text"), hon)))
     )
     fix = x.filter(epithet).select(
         "_row",
