@@ -73,7 +73,8 @@ both); introducers inside a quotation are ignored.
   partitive keeps its من-phrase (عدد من الأهالي); a source phrase that attributes nothing
   names no speaker (nothing carries over from it); a person named inside quoted words is not
   the sentence's subject; a definite role or epithet (اللاعب التشيلي الدولي، قائد ريال مدريد)
-  is the article's protagonist when exactly one named person was quoted before; a name ends
+  is the article's protagonist when exactly one named person was quoted before (and named, and
+  given no other role); a name ends
   at a kinship word (جواد شقيق معاذ -> جواد).
 * ``verb`` is the introducer as written without the conjunction و/ف ("أكدت", "مشيراً",
   "وصفه", "بحسب").  ``quote_id`` is 0-based per article in text order of the quote.
@@ -765,9 +766,10 @@ def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: Quot
     """A definite description of a person as the speaker ("وأشار اللاعب التشيلي الدولي إلى
     أن", "وقال قائد ريال مدريد:", "وأوضح معالي وزير الداخلية البحريني أن"), linked to no
     entity and left unresolved by the role rules, is the article's protagonist when every
-    named person quoted before it in the article is one and the same person: news refers
-    back to the person it is about by role or epithet.  The description goes to
-    ``speaker_role``.  With two or more named persons quoted before, nothing changes."""
+    named person quoted before it in the article is one and the same person, no other person
+    has been named before it, and that person was given no role with another head word: news
+    refers back to the person it is about by role or epithet.  The description goes to
+    ``speaker_role``.  Otherwise nothing changes."""
     if out.height == 0 or mentions.height == 0:
         return out
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
