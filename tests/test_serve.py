@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urlparse
 from pathlib import Path
 
 import pytest
@@ -179,10 +180,12 @@ def test_backfill_from_the_ui_custom_run_form(served):
         page.screenshot(path=str(ARTIFACTS / "backfill-custom-run-form.png"), full_page=True)
         run_name = page.get_by_role("textbox").first.input_value()
         page.get_by_role("button", name="Submit").click()
-        page.wait_for_url("**/deployments/deployment/**", timeout=30_000)  # back to the deployment
+        # back to the deployment: the form itself is .../deployments/deployment/<id>/run?..., so
+        # wait until the page has left it (the UI leaves once the run is created)
+        page.wait_for_url(lambda url: urlparse(url).path.rstrip("/").split("/")[-1] != "run", timeout=120_000)
         page.screenshot(path=str(ARTIFACTS / "backfill-submitted.png"))
         run_id = None
-        for _ in range(60):  # the UI creates the run through the REST API; find it by its name
+        for _ in range(120):  # the UI creates the run through the REST API; find it by its name
             found = api.call("POST", "/flow_runs/filter", {"flow_runs": {"name": {"any_": [run_name]}}})
             if found:
                 run_id = found[0]["id"]
