@@ -761,3 +761,28 @@ def test_a_role_between_two_appositions_takes_the_earlier_name_every_time():
         expect(q, [("indirect", "الاقتصاد يتعافى ببطء", "قال", "ماريانو راخوي")])
         assert q["speaker_role"].to_list() == ["رئيس الحكومة"]
         run(*["وقال الوزير أحمد علي إن الوضع مستقر."] * (i + 1))  # other work in between
+
+
+def test_an_addressee_outlet_inside_the_subject_ends_it():
+    _, q = run('وأشارت مصادر ل"سكاي نيوز عربية"، إلى أن الاتفاق يقضي بسيطرة الفصائل على المدن.')
+    assert q.select("speaker_text", "speaker_type").rows() == [("مصادر", "unnamed")]
+    _, q = run("كشفت مصادر مطلعة ل«عكاظ» من داخل أروقة النادي، أن الأمير فهد أبرز المرشحين للرئاسة.")
+    assert q["speaker_text"].to_list() == ["مصادر مطلعة"]
+
+
+def test_an_adverb_after_the_verb_is_no_subject():
+    _, q = run("قال أحمد المسماري إن الوضع مستقر.", "وأوضح أولا أن الخوف ليس على حياته.")
+    assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]
+
+
+def test_the_given_name_ali_in_an_apposition_after_a_role():
+    """علي is a name, although its key is that of the preposition على."""
+    _, q = run("أعلن المرشد الإيراني، علي خامنئي، الأربعاء، أن بلاده لن تدخل في أي مفاوضات.")
+    assert q.select("speaker_text", "speaker_role", "speaker_type").rows() == [
+        ("علي خامنئي", "المرشد الإيراني", "person")
+    ]
+
+
+def test_a_time_word_between_commas_after_the_name_is_no_role():
+    _, q = run("وقال أحمد المسماري، الخميس، إن القوات تتقدم.")
+    assert q.select("speaker_text", "speaker_role").rows() == [("أحمد المسماري", None)]

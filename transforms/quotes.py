@@ -1463,6 +1463,8 @@ def quotes(
         & ((c2 - after_m) >= 2) & ((c2 - after_m) <= 10)
         & (P_hard.between(after_m, c2.fill_null(0)) == 0)
         & (P_q.between(after_m, c2.fill_null(0)) == 0)
+        # "علي خامنئي، الأربعاء، أن": a time word between commas is no role
+        & ~t["time"].gather((after_m + 1).fill_null(0).clip(upper_bound=n - 1))
     ).fill_null(False)
     ev = ev.with_columns(
         appos_s=pl.when(appos_ok).then(after_m + 1),
@@ -1499,8 +1501,10 @@ def quotes(
     P_sv = _Prefix(t["sv"])
     rel_flag = t.select(pl.col("key").is_in(["الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"]))["key"]
     P_rel = _Prefix(rel_flag)  # "التحالف العربي الذي تقوده السعودية": the phrase ends before الذي
+    # an addressee outlet inside the phrase ends it: "كشفت مصادر مطلعة لـ«عكاظ» أن" -> مصادر مطلعة
     nm_ok = (gen_ok & (nm < target).fill_null(False) & (P_sv.between(gb, nm.fill_null(0)) == 0)
              & (P_rel.between(gb, nm.fill_null(0)) == 0)
+             & (P_addr.between(gb, nm.fill_null(0) + 1) == 0)
              & ((nm - gb) <= 8).fill_null(False) & (P_hard.between(gb, nm.fill_null(0)) == 0))
     # ... only for a common-noun head ("مصادر من إدارة التوجيه"): a bare proper name takes
     # no prepositional modifier ("وقال أردوغان في خطاب ألقاه في أنقرة "..."" -> أردوغان)
@@ -1537,6 +1541,7 @@ def quotes(
         run = (run & ((gb + k) < target).fill_null(False) & ~at(nonsubj, k) & at(t["is_word"], k)
                & ~at(t["time"], k)  # "بيان دمشق الخميس" -> دمشق
                & ~at(key, k).str.starts_with("لل")  # "السفير القطري لأحد قادة ...": addressee
+               & ~at(addressee, k)  # "وأشارت مصادر لـ"سكاي نيوز"، إلى أن" -> مصادر
                & step_ok & (at(sid, k) == ev["sid"]))
         seen_def = seen_def | (run & is_def)
         run_len = run_len + run.cast(pl.Int64)
@@ -1570,9 +1575,11 @@ def quotes(
     # no function word) between the role and the complement are the speaker, the role its
     # speaker_role
     is_comma = t.select(pl.col("token").is_in(["،", ","]))["token"]
+    # (the given name علي is written with ي; its key is that of the preposition على)
     not_name = t.select(
-        ~pl.col("is_word") | pl.col("stop") | pl.col("func") | pl.col("sv") | pl.col("comp")
-        | pl.col("block") | pl.col("key").str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)")
+        (~pl.col("is_word") | pl.col("stop") | pl.col("func") | pl.col("sv") | pl.col("comp")
+         | pl.col("block") | pl.col("key").str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)"))
+        & (pl.col("token") != "علي")
     )["is_word"]
     P_notname = _Prefix(not_name)
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
