@@ -786,3 +786,24 @@ def test_the_given_name_ali_in_an_apposition_after_a_role():
 def test_a_time_word_between_commas_after_the_name_is_no_role():
     _, q = run("وقال أحمد المسماري، الخميس، إن القوات تتقدم.")
     assert q.select("speaker_text", "speaker_role").rows() == [("أحمد المسماري", None)]
+
+
+def test_the_same_source_refers_back_to_the_sources_named_before():
+    _, q = run("كشفت مصادر مطلعة أن الأمير فهد أبرز المرشحين.", "وأكد المصدر ذاته أن خالد البلطان بعيد عن الترشح.")
+    assert q["speaker_text"].to_list() == ["مصادر مطلعة", "مصادر مطلعة"]
+
+
+def test_the_office_of_a_person_is_the_speaker():
+    text, q = run(
+        "قال مكتب رئيس الوزراء التركي أحمد داود أوغلو إن الشرطة بدأت حملة أمنية.",
+        "وأضاف المكتب أن الحكومة عازمة على التصدي للإرهاب.",
+    )
+    assert q.select("speaker_text", "speaker_type", "speaker_entity_id").rows() == [
+        ("مكتب رئيس الوزراء التركي", "organization", None)
+    ] * 2
+    assert q["speaker_start_char"].to_list() == [text.index("مكتب")] * 2
+
+
+def test_a_person_head_before_an_office_keeps_the_person():
+    _, q = run("وقال مدير مكتب الرئيس أحمد المسماري إن الزيارة ناجحة.")
+    assert q.select("speaker_text", "speaker_type").rows() == [("أحمد المسماري", "person")]

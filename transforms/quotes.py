@@ -650,6 +650,9 @@ def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     ).with_columns(h=pl.col("w").str.slice(2))
     if cand.height == 0:
         return out
+    # one source stands for the sources named before: "كشفت مصادر مطلعة ..." ... "وأكد المصدر
+    # ذاته أن" -> مصادر مطلعة (the nearest earlier of the singular and the plural)
+    cand = pl.concat([cand, cand.filter(pl.col("h") == "مصدر").with_columns(h=pl.lit("مصادر"))])
     # the indefinite form is looked up only for source and organisation heads (مصادر، مصدر،
     # شركات): "المشاهير" must not become "مشاهير يناشدون"
     src_heads = pl.Series(res.stop_keys("source_noun") + res.speaker_heads("organization"), dtype=pl.String).implode()
@@ -700,6 +703,16 @@ def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
         ),
         h=pl.when(definite).then(pl.col("norm").str.slice(2)).otherwise("norm"),
     ).filter("ok").select("article_id", "h", o_s="start_char", o_e="o_e", o_text="o_text")
+    # ... or an earlier speaker phrase with that head: "قال مكتب رئيس الوزراء ..." ... "وأضاف
+    # المكتب أن" -> مكتب رئيس الوزراء
+    said = out.filter(
+        pl.col("speaker_text").str.contains(r"\s") & pl.col("speaker_start_char").is_not_null()
+    ).select(
+        "article_id", h=_words_key(pl.col("speaker_text")).str.split(" ").list.first().str.replace("^ال", ""),
+        o_s=pl.col("speaker_start_char").cast(pl.Int64), o_e=pl.col("speaker_end_char").cast(pl.Int64),
+        o_text="speaker_text",
+    ).filter(pl.col("h").is_in(src_heads))
+    occ = pl.concat([occ.cast({"o_s": pl.Int64, "o_e": pl.Int64}), said])
     return _take_span(out, _latest_before(cand, occ))
 
 
@@ -1699,6 +1712,24 @@ def quotes(
         .str.strip_chars(" ،,")
     )
     pre_role = pl.when(pre_role.str.len_chars() > 0).then(pre_role)
+    # the office of a person speaks, not the person: "قال مكتب رئيس الوزراء التركي أحمد داود
+    # أوغلو إن" -> مكتب رئيس الوزراء التركي (an indefinite organisation head in construct
+    # right after the verb, the name right after it)
+    org_heads = pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode()
+    first_pre = _words_key(pl.col("pre_text")).str.split(" ").list.first()
+    office = (
+        pl.col("s_surface").is_not_null() & (pl.col("s_type") == "PER") & pl.col("pre_text").is_not_null()
+        & ~pl.col("pre_text").str.contains("[،,]")
+        & first_pre.is_in(org_heads) & ~first_pre.str.starts_with("ال")
+        & (pl.col("pre_text").str.split(" ").list.len() >= 2)
+    ).fill_null(False)
+    ev = ev.with_columns(
+        s_surface=pl.when(office).then(pl.col("pre_text")).otherwise("s_surface"),
+        s_start_char=pl.when(office).then(pl.col("pre_s_right")).otherwise("s_start_char"),
+        s_end_char=pl.when(office).then(pl.col("pre_e_right")).otherwise("s_end_char"),
+        s_entity_id=pl.when(office).then(None).otherwise("s_entity_id"),
+        pre_text=pl.when(office).then(None).otherwise("pre_text"),
+    )
     ev = ev.with_columns(
         sp_text=pl.coalesce("s_surface", pl.col("g_text").str.slice(pl.col("g_clitic"))),
         sp_s=pl.coalesce("s_start_char", pl.col("g_s") + pl.col("g_clitic")),
