@@ -807,3 +807,36 @@ def test_the_office_of_a_person_is_the_speaker():
 def test_a_person_head_before_an_office_keeps_the_person():
     _, q = run("وقال مدير مكتب الرئيس أحمد المسماري إن الزيارة ناجحة.")
     assert q.select("speaker_text", "speaker_type").rows() == [("أحمد المسماري", "person")]
+
+
+def test_a_role_resolves_to_the_person_given_it_later():
+    _, q = run(
+        "قتلت شابة بريطانية في المعارك، وفق ما أعلنت متحدثة باسم الوحدات الاثنين.",
+        "أعلنت الوحدات مصرع مقاتلة، وفق ما أكدت متحدثة باسمها.",
+        "وأفادت المتحدثة باسم الوحدات نسرين عبد الله أن المقاتلة قتلت في قصف تركي.",
+    )
+    assert q.select("speaker_text", "speaker_role").rows() == [
+        ("نسرين عبد الله", "متحدثة باسم الوحدات"),
+        ("نسرين عبد الله", "متحدثة باسمها"),
+        ("نسرين عبد الله", "المتحدثة باسم الوحدات"),
+    ]
+
+
+def test_a_share_of_people_is_an_unnamed_speaker():
+    _, q = run(
+        "وقال 58 بالمئة من عينة الاستطلاع إنه أصبح من الصعب متابعة الأخبار.",
+        "في المقابل، أشار 27 بالمئة إلى أنهم يستطيعون تحديد الخبر الصحيح.",
+        "وقال 38 إلى 58 في المئة من المشاركين إن الأخبار كثيرة.",
+        "وقال 66% إن الوضع سيئ.",
+    )
+    assert q.select("speaker_text", "speaker_type").rows() == [
+        ("58 بالمئة من عينة الاستطلاع", "unnamed"),
+        ("27 بالمئة", "unnamed"),
+        ("38 إلى 58 في المئة من المشاركين", "unnamed"),
+        ("66%", "unnamed"),
+    ]
+
+
+def test_a_share_inside_the_reported_clause_is_not_the_speaker():
+    _, q = run("وقال أحمد المسماري إن 58 بالمئة من الناخبين صوتوا.")
+    assert q["speaker_text"].to_list() == ["أحمد المسماري"]

@@ -214,14 +214,23 @@ def _resolve_roles(events: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) ->
     """A generic subject that is a role or title (المتحدث، الوزير، وزير الخارجية) resolves to
     the named person who last carried that role or title earlier in the article ("قال
     المتحدث باسم الجيش أحمد المسماري ..." ... "وأضاف المتحدث أن" -> أحمد المسماري); the
-    written role is kept in ``sp_role``."""
+    written role is kept in ``sp_role``; with no such person before, the first one given
+    the role later in the article (a role of a source phrase too: "وفق ما أعلنت متحدثة باسم
+    الوحدات" ... "وأفادت المتحدثة باسم الوحدات نسرين عبد الله أن")."""
     gen = events.filter(pl.col("gen") & pl.col("sp_text").is_not_null())
-    if gen.height == 0:
-        return events
-    events = _resolve_org_heads(events, gen, ms, res)
-    gen = events.filter(pl.col("gen") & pl.col("sp_eid").is_null() & pl.col("sp_text").is_not_null())
+    if gen.height:
+        events = _resolve_org_heads(events, gen, ms, res)
+    # (generic subjects, and source phrases: "وفق ما أعلنت متحدثة باسم الوحدات")
+    gen = events.filter(
+        (pl.col("gen") | pl.col("mode").is_in(["src_front", "src_trail"]))
+        & pl.col("sp_eid").is_null() & pl.col("sp_text").is_not_null()
+    )
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
-    gen = gen.with_columns(rkey=_words_key(pl.col("sp_text"))).filter(
+    # keys without the article (متحدثة / المتحدثة) and without a pronoun "on its behalf"
+    # (متحدثة باسمها -> متحدثة)
+    gen = gen.with_columns(
+        rkey=_words_key(pl.col("sp_text")).str.replace(r"^ال", "").str.replace(r" باسم(?:ه|ها|هم|هما)$", "")
+    ).filter(
         pl.col("rkey").str.split(" ").list.first().is_in(person_heads)
     )
     # antecedents: named speakers with a role, PER mentions with a title; keyed by the
@@ -235,7 +244,7 @@ def _resolve_roles(events: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) ->
         a_e="end_char", a_eid="entity_id",
     )
     ante = pl.concat([ante_ev, ante_m], how="vertical_relaxed").with_columns(
-        w=_words_key(pl.col("role")).str.split(" ")
+        w=_words_key(pl.col("role")).str.replace(r"^ال", "").str.split(" ")
     ).with_columns(
         rkey=pl.concat_list(
             [pl.col("w").list.head(k).list.join(" ") for k in (1, 2, 3)]
@@ -248,6 +257,13 @@ def _resolve_roles(events: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) ->
         ante.sort("r").rename({"r": "ar"}), left_on="r", right_on="ar", by=["art", "rkey"],
         strategy="backward", check_sortedness=False,
     ).filter(pl.col("a_eid").is_not_null())
+    # ... else the first person given that role later: "وفق ما أعلنت متحدثة باسم الوحدات" ...
+    # "وأفادت المتحدثة باسم الوحدات نسرين عبد الله أن" -> نسرين عبد الله
+    later = gen.select("r", "art", "rkey").join(hit.select("r"), on="r", how="anti").sort("r").join_asof(
+        ante.sort("r").rename({"r": "ar"}), left_on="r", right_on="ar", by=["art", "rkey"],
+        strategy="forward", check_sortedness=False,
+    ).filter(pl.col("a_eid").is_not_null())
+    hit = pl.concat([hit, later], how="vertical_relaxed")
     if hit.height == 0:
         return events
     events = events.join(hit.select("r", "a_text", "a_s", "a_e", "a_eid"), on="r", how="left",
@@ -890,6 +906,8 @@ def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) 
         .when(head.is_in(person_heads)).then(pl.lit("person"))
         .when(_words_key(pl.col("speaker_role")).str.split(" ").list.first().is_in(person_heads))
         .then(pl.lit("person"))
+        # a share of people ("27 بالمئة", "66%") is unnamed
+        .when(pl.col("speaker_text").str.contains(r"^[0-9\u0660-\u0669]")).then(pl.lit("unnamed"))
         # a bare name (no ال, no source noun such as مصادر، مراقبون, at most 3 words):
         # a person the entity stage did not know (راخوي، ماريانو راخوي)
         .when(
@@ -1656,21 +1674,47 @@ def quotes(
         & mark1 & ((qname_close - er) >= 3) & ((qname_close - er) <= 7)
         & (sid.gather(qname_close.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
     ).fill_null(False)
+    # a share of people as the subject (polls): "وقال 58 بالمئة من عينة الاستطلاع إن",
+    # "أشار 27 بالمئة إلى أن", "وقال 38 إلى 58 في المئة من المشاركين إن": number (range),
+    # percent word, then an optional من + a construct chain closed by a definite word
+    is_num = tok.str.contains(r"^[0-9\u0660-\u0669]+(?:[.,\u066B][0-9\u0660-\u0669]+)?$")
+    pct = tok.is_in(["%", "\u066A"]) | key.str.contains(r"^(?:بال|لل)?(?:مئه|مائه)$")
+    pct_fi = (key == "في") & key.shift(-1).is_in(["المئه", "المائه"]).fill_null(False)
+    n1 = at(is_num, 1)
+    rng = at(key, 2).is_in(["الي", "و", "-", "–"]) & at(is_num, 3)
+    p_at = pl.select(pl.when(rng).then(gb + 4).otherwise(gb + 2)).to_series()
+    p_ok = pct.gather(p_at.clip(upper_bound=n - 1)) | pct_fi.gather(p_at.clip(upper_bound=n - 1))
+    p_end = pl.select(pl.when(pct_fi.gather(p_at.clip(upper_bound=n - 1))).then(p_at + 1).otherwise(p_at)).to_series()
+
+    def at_(series: pl.Series, pos: pl.Series) -> pl.Series:
+        return series.gather(pos.clip(upper_bound=n - 1))
+
+    w1, w2 = p_end + 2, p_end + 3
+    min_ok = (at_(key, p_end + 1) == "من") & at_(t["is_word"], w1) & ~at_(nonsubj, w1) & (w1 < target).fill_null(False)
+    num_end = pl.select(
+        pl.when(min_ok & at_(t["def_bare"], w1)).then(w1)
+        .when(min_ok & at_(t["is_word"], w2) & at_(t["def_bare"], w2) & (w2 < target).fill_null(False)).then(w2)
+        .otherwise(p_end)
+    ).to_series()
+    num_ok = (
+        ~ok & ~target.is_null() & n1 & p_ok & (num_end < target).fill_null(False)
+        & (at_(sid, num_end) == ev["sid"]) & ev["sv_kind"].is_in(["verb", "express"])
+    ).fill_null(False)
     named = (
         gen_ok & (gen_end > er) & head_key.is_in(person_heads)
         & (named_all | ~run_end.is_null())
         & (sid.gather(nb_.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
     ).fill_null(False)
     ev = ev.with_columns(
-        gen_s=pl.when(named).then(na).when(gen_ok & (gen_end > gb)).then(gb + 1)
+        gen_s=pl.when(num_ok).then(gb + 1).when(named).then(na).when(gen_ok & (gen_end > gb)).then(gb + 1)
         .when(qname_ok).then(er + 2).when(qawl_ok).then(an_prev + 1).when(kana_ok).then(kprev + 1)
         .when(sabaq_ok).then(sprev + 1),
-        gen_e=pl.when(named).then(nb_).when(gen_ok & (gen_end > gb)).then(gen_end)
+        gen_e=pl.when(num_ok).then(num_end).when(named).then(nb_).when(gen_ok & (gen_end > gb)).then(gen_end)
         .when(qname_ok).then(qname_close - 1).when(qawl_ok).then(er - 1).when(kana_ok).then(k_end)
         .when(sabaq_ok).then(er - 2),
-        g_clitic=pl.when(named).then(0).when(sabaq_ok).then(1).otherwise(g_clitic),
-        appos_s=pl.when(named).then(er + 1).otherwise("appos_s"),
-        appos_e=pl.when(named).then(gen_end).otherwise("appos_e"),
+        g_clitic=pl.when(num_ok).then(0).when(named).then(0).when(sabaq_ok).then(1).otherwise(g_clitic),
+        appos_s=pl.when(named & ~num_ok).then(er + 1).otherwise("appos_s"),
+        appos_e=pl.when(named & ~num_ok).then(gen_end).otherwise("appos_e"),
     )
 
     # -- speaker table of all events (introducers + sources), then resolution
