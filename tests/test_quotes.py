@@ -840,3 +840,21 @@ def test_a_share_of_people_is_an_unnamed_speaker():
 def test_a_share_inside_the_reported_clause_is_not_the_speaker():
     _, q = run("وقال أحمد المسماري إن 58 بالمئة من الناخبين صوتوا.")
     assert q["speaker_text"].to_list() == ["أحمد المسماري"]
+
+
+def test_an_outlet_spoken_to_is_not_the_speaker():
+    _, q = run('قال أحمد المسماري إن الوضع مستقر.', 'وقال لبي بي سي: "أتمنى أن ألتقي الرئيس ماكرون".')
+    assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]
+    _, q = run("وقالت مصادر لرويترز إن الاتفاق قريب.")
+    assert q["speaker_text"].to_list() == ["مصادر"]
+
+
+def test_an_outlet_glued_to_a_name_ends_it():
+    text, q = run("وقالت الممثلة سلمى حايك لبي بي سي إن الفيلم ناجح.")
+    assert q.select("speaker_text", "speaker_role").rows() == [("سلمى حايك", "الممثلة")]
+    assert q["speaker_end_char"][0] == text.index("حايك") + len("حايك")
+
+
+def test_bil_qawl_is_no_subject():
+    _, q = run('وقال أحمد المسماري إن الوضع مستقر.', 'وشدد بالقول: "تحتاج هذه الشركات إلى فهم الوضع".')
+    assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]

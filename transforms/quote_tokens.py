@@ -62,6 +62,7 @@ class QuoteLexicon:
     honorifics: list[str] = ()  # keys of the honorifics themselves (معالي، سمو): no head of a role
     not_subject: list[str] = ()  # keys of prepositional words that never start a subject (بمثابة)
     quantifiers: list[str] = ()  # keys of partitive heads (عدد من الأهالي): the من-phrase is the subject's
+    outlets: list[str] = ()  # keys of first words of news outlets (بي بي سي، رويترز): لـ + one is an addressee
 
     def speaker_heads(self, type_: str) -> list[str]:
         return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
@@ -96,6 +97,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
     pronoun_subjects = allp.filter(pl.col("kind") == "pronoun_subject")["key"].unique().to_list()
     not_subject = allp.filter(pl.col("kind") == "not_subject")["key"].unique().to_list()
     quantifiers = allp.filter(pl.col("kind") == "quantifier")["key"].unique().to_list()
+    outlets = allp.filter(pl.col("kind") == "outlet")["key"].unique().to_list()
     honorifics = allp.filter(pl.col("kind") == "pronoun_subject").select(
         k=match_key(pl.col("lemma")))["k"].unique().to_list()
     express = allp.filter(pl.col("kind") == "express").select(
@@ -130,6 +132,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         honorifics=honorifics,
         not_subject=not_subject,
         quantifiers=quantifiers,
+        outlets=outlets,
     )
 
 
