@@ -858,3 +858,18 @@ def test_an_outlet_glued_to_a_name_ends_it():
 def test_bil_qawl_is_no_subject():
     _, q = run('وقال أحمد المسماري إن الوضع مستقر.', 'وشدد بالقول: "تحتاج هذه الشركات إلى فهم الوضع".')
     assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]
+
+
+def test_an_outlet_glued_to_one_name_leaves_the_other_names_whole():
+    _, q = run(
+        "قال أحمد المسماري إن الوضع مستقر.",
+        "وقالت الممثلة سلمى حايك لبي بي سي إن الفيلم ناجح.",
+        "وقال خالد المحجوب إن القوات تتقدم.",
+    )
+    assert q["speaker_text"].to_list() == ["أحمد المسماري", "سلمى حايك", "خالد المحجوب"]
+
+
+def test_a_role_written_without_the_article_resolves_to_its_holder():
+    _, q = run("وقال رئيس وزراء كيبيك فيليب كويار إن المدينة مستعدة.", "وأضاف رئيس الوزراء أن التمويل متوفر.")
+    assert q["speaker_text"].to_list()[1] == q["speaker_text"].to_list()[0]
+    assert q["speaker_role"].to_list()[1] == "رئيس الوزراء"

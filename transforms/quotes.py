@@ -229,7 +229,7 @@ def _resolve_roles(events: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) ->
     # keys without the article (متحدثة / المتحدثة) and without a pronoun "on its behalf"
     # (متحدثة باسمها -> متحدثة)
     gen = gen.with_columns(
-        rkey=_words_key(pl.col("sp_text")).str.replace(r"^ال", "").str.replace(r" باسم(?:ه|ها|هم|هما)$", "")
+        rkey=_words_key(pl.col("sp_text")).str.replace_all(r"(^| )ال", "$1").str.replace(r" باسم(?:ه|ها|هم|هما)$", "")
     ).filter(
         pl.col("rkey").str.split(" ").list.first().is_in(person_heads)
     )
@@ -244,7 +244,7 @@ def _resolve_roles(events: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) ->
         a_e="end_char", a_eid="entity_id",
     )
     ante = pl.concat([ante_ev, ante_m], how="vertical_relaxed").with_columns(
-        w=_words_key(pl.col("role")).str.replace(r"^ال", "").str.split(" ")
+        w=_words_key(pl.col("role")).str.replace_all(r"(^| )ال", "$1").str.split(" ")
     ).with_columns(
         rkey=pl.concat_list(
             [pl.col("w").list.head(k).list.join(" ") for k in (1, 2, 3)]
@@ -1409,7 +1409,8 @@ def quotes(
             m_r_end=pl.when(cut_ok).then(cut - 1).otherwise(pl.col("m_r_end")),
             end_char=pl.when(cut_ok).then(new_end).otherwise(pl.col("end_char")),
             surface=pl.when(cut_ok).then(
-                pl.col("surface").str.slice(0, new_end - pl.col("start_char"))).otherwise(pl.col("surface")),
+                pl.col("surface").str.slice(0, (new_end - pl.col("start_char")).clip(lower_bound=0))
+            ).otherwise(pl.col("surface")),
         )
     ms = ms.unique("m_r_start", keep="first", maintain_order=True)
     m_start = ms["m_r_start"]
