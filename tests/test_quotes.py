@@ -873,3 +873,33 @@ def test_a_role_written_without_the_article_resolves_to_its_holder():
     _, q = run("وقال رئيس وزراء كيبيك فيليب كويار إن المدينة مستعدة.", "وأضاف رئيس الوزراء أن التمويل متوفر.")
     assert q["speaker_text"].to_list()[1] == q["speaker_text"].to_list()[0]
     assert q["speaker_role"].to_list()[1] == "رئيس الوزراء"
+
+
+def test_a_fronted_source_lends_its_source_to_no_verb_after_it():
+    _, q = run('قال أحمد المسماري إن الوضع مستقر.', 'وحسب "رويترز"، قال في إجابة على سؤال، إن التكنولوجيا مفيدة.')
+    assert q.filter(pl.col("verb") == "قال")["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]
+
+
+def test_a_source_still_carries_over_to_the_next_sentence():
+    _, q = run("وبحسب مراقبين سياسيين، فإن المرحلة صعبة.", "وأضافوا أن الحل قريب.")
+    assert q["speaker_text"].to_list() == ["مراقبين سياسيين", "مراقبين سياسيين"]
+
+
+def test_a_reporter_takes_the_quoted_outlet_name():
+    _, q = run('وأفاد مراسل "العربية" أن الجيش استعاد المنطقة.')
+    assert q["speaker_text"].to_list() == ['مراسل "العربية"']
+
+
+def test_a_preposition_with_the_article_is_no_subject():
+    _, q = run("قال أحمد المسماري إن الوضع مستقر.", "وقال للصحفيين إن الهدنة صامدة.")
+    assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]
+
+
+def test_an_afal_adjective_belongs_to_the_subject():
+    _, q = run("وقال البيت الأبيض الأربعاء إن كوب كان ينظر في أمر التقاعد.")
+    assert q["speaker_text"].to_list() == ["البيت الأبيض"]
+
+
+def test_a_verbal_noun_after_adam_reports_nothing():
+    _, q = run('وقال خبير اقتصادي يعمل لدى الحكومة وطلب عدم ذكر اسمه "حين تحدد سقفا لسعر الصرف عليك الالتزام به".')
+    assert q.select("verb", "text").rows() == [("قال", "حين تحدد سقفا لسعر الصرف عليك الالتزام به")]

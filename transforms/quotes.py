@@ -1070,8 +1070,10 @@ def quotes(
     sv_keys = set(sv["key"].to_list())
     intro = (
         t.with_columns(inside=inside)
-        # a negated verb reports nothing: "لم يؤكد أحد أن ..."
-        .filter(pl.col("sv") & ~pl.col("inside") & ~prv(pl.col("key").is_in(["لم", "لن", "ولم", "ولن"]), 1).fill_null(False))
+        # a negated verb reports nothing: "لم يؤكد أحد أن ..."; nor does a verbal noun after
+        # عدم / رفض ("وطلب عدم ذكر اسمه": the quotation is the earlier verb's)
+        .filter(pl.col("sv") & ~pl.col("inside") & ~prv(pl.col("key").is_in(
+            ["لم", "لن", "ولم", "ولن", "عدم", "وعدم", "رفض", "ورفض"]), 1).fill_null(False))
         .select("r", "sid", "art", "article_id", "sentence_index", "key", "token", "off1")
         .join(sv, on="key", how="left", maintain_order="left")
         .sort("r")
@@ -1534,6 +1536,8 @@ def quotes(
         pl.Series(list(res.not_subject), dtype=pl.String).implode())
     to_outlet_w = key.str.starts_with("ل") & key.str.slice(1).is_in(outlets)  # لبي بي سي، لرويترز
     k1_ok = k1_ok & ~to_outlet_w.gather((gb + 1).clip(upper_bound=n - 1))
+    # لـ + ال is a preposition, never a subject: "وقال للصحفيين إن" (the previous speaker)
+    k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).str.starts_with("لل")
     k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).is_in(
         pl.Series(list(res.pronoun_subjects), dtype=pl.String).implode()
     )
@@ -1582,7 +1586,8 @@ def quotes(
     run_len = pl.Series([1] * len(er), dtype=pl.Int64)
     for k in range(2, 6):
         is_def = at(t["def_bare"], k)
-        nisba = is_def & at(key, k).str.contains("(ي|يه)$")
+        # a definite nisba, or an adjective of the pattern أفعل (البيت الأبيض، المجلس الأعلى)
+        nisba = is_def & (at(key, k).str.contains("(ي|يه)$") | at(key, k).str.contains(r"^الا\w{3}$"))
         step_ok = pl.select(
             pl.when(seen_def).then(nisba)
             .when(is_def).then(~plural_head)
@@ -1844,9 +1849,13 @@ def quotes(
     # rule 2: explicit subject of the nearest preceding event of the same sentence
     sp_cols = ["sp_text", "sp_s", "sp_e", "sp_eid", "sp_role"]
     events = events.with_columns(
-        src_r=pl.when(pl.col("explicit")).then(pl.col("r")),
+        # (a source phrase lends its source to no verb after it: "وحسب "رويترز"، قال في إجابة
+        # على سؤال، إن ..." is said by the person spoken of, not by Reuters)
+        donor_r=pl.when(pl.col("explicit") & ~pl.col("mode").is_in(["src_front", "src_trail"]).fill_null(False))
+        .then(pl.col("r")),
     ).with_columns(
-        src_r=pl.col("src_r").forward_fill().over("sid"),
+        src_r=pl.when(pl.col("explicit")).then(pl.col("r"))
+        .otherwise(pl.col("donor_r").forward_fill().over("sid")),
     )
     # rule 3: first PER mention of the sentence before the introducer
     # (a person named inside quoted words is spoken of, not speaking: "عبارة "ستكونون فرائس"")
@@ -1875,9 +1884,24 @@ def quotes(
         sp_role=pl.when(pl.col("use_p")).then(pl.lit(None, pl.String)).otherwise("x_sp_role"),
     )
     # rule 4: carry-over from the previous resolved event of the article
+    # (not from a fronted source of the same sentence: "وحسب "رويترز"، قال في إجابة على سؤال،
+    # إن ..." is said by the one spoken of before)
+    is_src = pl.col("mode").is_in(["src_front", "src_trail"]).fill_null(False)
     events = events.with_columns(
-        res_r=pl.when(pl.col("sp_text").is_not_null()).then(pl.col("r"))
-    ).with_columns(carry=pl.col("res_r").forward_fill().over("art"))
+        res_r=pl.when(pl.col("sp_text").is_not_null()).then(pl.col("r")),
+        res_nosrc=pl.when(pl.col("sp_text").is_not_null() & ~is_src).then(pl.col("r")),
+        src_sid=pl.when(pl.col("sp_text").is_not_null() & is_src).then(pl.col("sid")),
+    ).with_columns(
+        carry=pl.col("res_r").forward_fill().over("art"),
+        carry_nosrc=pl.col("res_nosrc").forward_fill().over("art"),
+        carry_src_sid=pl.col("src_sid").forward_fill().over("art"),
+        last_any=pl.col("res_r").forward_fill().over("art"),
+        last_src=pl.when(pl.col("sp_text").is_not_null() & is_src).then(pl.col("r")).forward_fill().over("art"),
+    ).with_columns(
+        carry=pl.when((pl.col("last_src") == pl.col("last_any")) & (pl.col("carry_src_sid") == pl.col("sid"))
+                      & pl.col("sp_text").is_null())
+        .then(pl.col("carry_nosrc")).otherwise(pl.col("carry")),
+    ).drop("res_nosrc", "src_sid", "carry_nosrc", "carry_src_sid", "last_any", "last_src")
     carry = events.filter(pl.col("res_r").is_not_null()).select(
         carry="res_r", **{f"c_{c}": c for c in sp_cols}
     )
