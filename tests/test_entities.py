@@ -271,3 +271,12 @@ def test_property_offsets_and_invariants(sents):
         assert row["start_char"] < row["end_char"]
         if row["speaker_start_char"] is not None:
             assert text[row["speaker_start_char"]:row["speaker_end_char"]] == row["speaker_text"]
+
+
+def test_al_joins_the_family_name():
+    """آل (key ال) is a joiner: the family name after it belongs to the person."""
+    text, m = mentions_of("وقال الشيخ راشد بن عبدالله آل خليفة إن الأمن مستقر.")
+    _check_offsets(text, m)
+    assert m.filter(pl.col("type") == "PER").select("surface", "title").rows() == [
+        ("راشد بن عبدالله آل خليفة", "الشيخ")
+    ]

@@ -33,7 +33,8 @@ Rules (first version; see also docs in ``seeds/README.md`` for the lexicons):
   name or a joiner, so it is given names + at most one family name ("خليفة بلقاسم حفتر",
   "خالد المحجوب"; "التقى خليفة حفتر الوفد" stops after حفتر).  After a title-triggered
   unknown first name a definite word is taken only when it looks like a nisba family name
-  ("النائب مشعل العنزي").  A trailing joiner (بن ابن بنت أبو عبد ولد) is dropped.
+  ("النائب مشعل العنزي").  A trailing joiner (بن ابن بنت أبو عبد ولد آل) is dropped; a
+  fourth word is taken only after a joiner ("راشد بن عبدالله آل خليفة").
   Ambiguous given names (أمل، فتح، سعيد، كريم ..., flagged in the CSV) need a title, or no
   clitic and a following given name/joiner ("فتح المدارس" is not a person).  The title is stored in
   ``title`` and never in ``surface``.  A given name written with ى where the lexicon has ي
@@ -249,7 +250,8 @@ def _vocab(tokens: pl.DataFrame, res: Resources, light: bool = False) -> pl.Data
         **basic,
         source_noun=key.is_in(kind_keys["source_noun"].implode()),
         clitic_def=key.str.contains(r"^(?:[وف]?[بكل]ال|[وف]ال|[وف]?لل)"),
-        joiner=key.is_in(JOINERS),
+        # آل (its key is ال) joins a family name too: "راشد بن عبدالله آل خليفة"
+        joiner=key.is_in(JOINERS) | (pl.col("token") == "آل"),
         abd=key.is_in(["عبد", "وعبد", "لعبد", "بعبد", "فعبد"]),
         abu=key.is_in(["ابو", "وابو", "لابي", "لابو", "بابي"]),
         verb_like=key.str.contains(r"^(?:[يت]|س[يتن])..."),  # imperfect / future (سيستقبل)
@@ -459,12 +461,15 @@ def _per_candidates(t: pl.DataFrame, ng: pl.DataFrame) -> pl.DataFrame:
     a1 = at("cont", 1) & (core_gn | ~at("def_bare", 1) | at("nisba", 1))
     a2 = a1 & at("cont", 2) & at("passes", 1)
     a3 = a2 & at("cont", 3) & at("passes", 2)
-    n_ext = a1.cast(pl.Int64) + a2.cast(pl.Int64) + a3.cast(pl.Int64)
+    # a fourth word only after a joiner: "راشد بن عبدالله آل خليفة"
+    a4 = a3 & at("cont", 4) & at("joiner", 3)
+    n_ext = a1.cast(pl.Int64) + a2.cast(pl.Int64) + a3.cast(pl.Int64) + a4.cast(pl.Int64)
     last_joiner = (
         pl.when(pl.col("n_ext") == 0).then(False)
         .when(pl.col("n_ext") == 1).then(at("joiner", 1))
         .when(pl.col("n_ext") == 2).then(at("joiner", 2))
-        .otherwise(at("joiner", 3))
+        .when(pl.col("n_ext") == 3).then(at("joiner", 3))
+        .otherwise(at("joiner", 4))
     )
     t2 = t2.with_columns(n_ext=n_ext).with_columns(
         n_ext=pl.col("n_ext") - last_joiner.cast(pl.Int64)
