@@ -903,3 +903,10 @@ def test_an_afal_adjective_belongs_to_the_subject():
 def test_a_verbal_noun_after_adam_reports_nothing():
     _, q = run('وقال خبير اقتصادي يعمل لدى الحكومة وطلب عدم ذكر اسمه "حين تحدد سقفا لسعر الصرف عليك الالتزام به".')
     assert q.select("verb", "text").rows() == [("قال", "حين تحدد سقفا لسعر الصرف عليك الالتزام به")]
+
+
+def test_a_quoted_name_before_a_clause_is_its_subject():
+    _, q = run('وذكرت "نيويورك تايمز" أن الرئيس غاضب.')
+    assert q.select("kind", "text", "speaker_text").rows() == [("indirect", "الرئيس غاضب", "نيويورك تايمز")]
+    _, q = run('وعين مسؤول تنفيذي للمشروع، الذي قالت "أرامكو" في وقت سابق إنه سيبدأ العام المقبل.')
+    assert q.select("text", "speaker_text").rows() == [("سيبدأ العام المقبل", "أرامكو")]

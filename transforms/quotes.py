@@ -1227,7 +1227,10 @@ def quotes(
     direct_ok = direct_ok & ~vtrail_ok & ~in_source
     clause_ok = clause_ok & ~in_source
     vtrail_cut = pl.select(pl.when(vtrail_ok & ala_ma).then(r - 3).when(vtrail_ok).then(r - 2)).to_series()
-    use_direct = direct_ok & (~clause_ok | (qo < comp).fill_null(True))
+    # a short quotation right after the verb, then an أن/إن clause, is the subject's name:
+    # "وذكرت "نيويورك تايمز" أن ..." (the clause is the quote)
+    name_then_clause = (short_q & clause_ok & (comp > qc)).fill_null(False)
+    use_direct = direct_ok & (~clause_ok | (qo < comp).fill_null(True)) & ~name_then_clause
     use_clause = clause_ok & ~use_direct
     # a quotation without marks after a colon: "وقال قائد ريال مدريد في مؤتمر صحفي: برشلونة
     # قدم عاما كبيرا ..." -> the rest of the sentence (at least 3 words)
@@ -1694,9 +1697,11 @@ def quotes(
     # a quoted name as the subject of a trailing verb: "على ما ذكرت "نيويورك تايمز""
     qname_close = pair_close((er + 1).clip(upper_bound=n - 1))
     colon_after = tok.gather((qname_close.fill_null(0) + 1).clip(upper_bound=n - 1)).is_in([":", "："])
+    # ... and of an أن/إن clause after it: "الذي قالت "أرامكو" في وقت سابق إنه ..."
     qname_ok = (
-        ~ok & ((ev["mode"] == "vtrail") | ((ev["mode"] == "direct") & colon_after))
-        & mark1 & ((qname_close - er) >= 3) & ((qname_close - er) <= 7)
+        ~ok & ((ev["mode"] == "vtrail") | ((ev["mode"] == "direct") & colon_after)
+               | ((ev["mode"] == "clause") & (ev["comp"] > qname_close).fill_null(False)))
+        & mark1 & ((qname_close - er) >= 2) & ((qname_close - er) <= 7)
         & (sid.gather(qname_close.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
     ).fill_null(False)
     # a share of people as the subject (polls): "وقال 58 بالمئة من عينة الاستطلاع إن",
