@@ -910,3 +910,26 @@ def test_a_quoted_name_before_a_clause_is_its_subject():
     assert q.select("kind", "text", "speaker_text").rows() == [("indirect", "الرئيس غاضب", "نيويورك تايمز")]
     _, q = run('وعين مسؤول تنفيذي للمشروع، الذي قالت "أرامكو" في وقت سابق إنه سيبدأ العام المقبل.')
     assert q.select("text", "speaker_text").rows() == [("سيبدأ العام المقبل", "أرامكو")]
+
+
+def test_a_subject_before_the_verb_at_the_sentence_start():
+    _, q = run("وزير المالية الياباني يقول إنه سيعيد مرتب عام كامل.")
+    assert q.select("speaker_text", "speaker_type").rows() == [("وزير المالية الياباني", "person")]
+    _, q = run("علماء بريطانيون يقولون إنهم توصلوا إلى تركيبة الحمض النووي.")
+    assert q["speaker_text"].to_list() == ["علماء بريطانيون"]
+
+
+@pytest.mark.parametrize("second", [
+    "لكنه قال إن المفوضية طلبت إجراء بحوث.",
+    "ومضى يقول إن الهجوم فشل.",
+    "وهو يقول إن الوضع صعب.",
+    "وأمس أكد أن القوات تتقدم.",
+])
+def test_a_pronoun_or_auxiliary_before_the_verb_carries_the_speaker_over(second):
+    _, q = run("قال أحمد المسماري إن الوضع مستقر.", second)
+    assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]
+
+
+def test_two_coordinated_verbs_give_no_preverbal_subject():
+    _, q = run("يبتسم ويقول: إن دور المرأة كبير في تعزيز مكانة الموضة.")
+    assert q["speaker_text"].to_list() == [None]

@@ -1704,6 +1704,31 @@ def quotes(
         & mark1 & ((qname_close - er) >= 2) & ((qname_close - er) <= 7)
         & (sid.gather(qname_close.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
     ).fill_null(False)
+    # subject-verb order at the start of a sentence or headline: "وزير المالية الياباني يقول
+    # إنه ..." -> the 1-5 content words before the verb (no PER mention there: rule 3 has it)
+    fr0 = first_r.gather(er)
+    time_keys = pl.Series(list(res.time_words), dtype=pl.String).implode()
+    bad_sv = t.select(
+        pl.col("is_punct") | pl.col("comp") | pl.col("func") | pl.col("block") | pl.col("sv")
+        | pl.col("qmark") | pl.col("time") | ~pl.col("is_word")
+        | (pl.col("key").str.contains("^[وف]") & pl.col("key").str.slice(1).is_in(time_keys))  # وأمس
+        | pl.col("key").str.contains(r"^[وف]?(?:كان|كانت|كانوا|يكون|تكون|قد|لقد)$")  # kana_ok has these
+        | pl.col("key").str.contains(r"^[وف]?(?:هو|هي|هم|هما|هن|انا|نحن|انت|انتم|اني|انني)$")  # وهو يقول: carried over
+        | pl.col("key").str.contains(r"^[وف]?(?:لكن|ولكن)(?:ه|ها|هم|هما|ني|نا)?$")  # لكنه قال
+        | pl.col("key").str.contains(r"^[وف]?(?:مضي|مضت|راح|راحت|عاد|عادت)$")  # ومضى يقول
+    )["is_punct"]
+    P_badsv = _Prefix(bad_sv)
+    m_flag = pl.Series([False] * n, dtype=pl.Boolean)
+    if len(m_start):
+        m_flag = m_flag.scatter(m_start.cast(pl.Int64), True)
+    P_mention_before = _Prefix(m_flag)
+    sv_ok = (
+        ~ok & ((er - fr0) >= 1) & ((er - fr0) <= 5) & (P_badsv.between(fr0 - 1, er) == 0)
+        & ev["sv_kind"].is_in(["verb", "express"]) & ev["mode"].is_in(["clause", "direct", "bare"])
+        & (P_mention_before.between(fr0 - 1, er) == 0)
+        # no conjunction on the verb: "فأجاب وقال"، "يبتسم ويقول" coordinate two verbs
+        & (tok.gather(er) == ev["verb"])
+    ).fill_null(False)
     # a share of people as the subject (polls): "وقال 58 بالمئة من عينة الاستطلاع إن",
     # "أشار 27 بالمئة إلى أن", "وقال 38 إلى 58 في المئة من المشاركين إن": number (range),
     # percent word, then an optional من + a construct chain closed by a definite word
@@ -1736,13 +1761,14 @@ def quotes(
         & (sid.gather(nb_.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
     ).fill_null(False)
     ev = ev.with_columns(
-        gen_s=pl.when(num_ok).then(gb + 1).when(named).then(na).when(gen_ok & (gen_end > gb)).then(gb + 1)
+        gen_s=pl.when(sv_ok & ~gen_ok & ~num_ok).then(fr0).when(num_ok).then(gb + 1).when(named).then(na).when(gen_ok & (gen_end > gb)).then(gb + 1)
         .when(qname_ok).then(er + 2).when(qawl_ok).then(an_prev + 1).when(kana_ok).then(kprev + 1)
         .when(sabaq_ok).then(sprev + 1),
-        gen_e=pl.when(num_ok).then(num_end).when(named).then(nb_).when(gen_ok & (gen_end > gb)).then(gen_end)
+        gen_e=pl.when(sv_ok & ~gen_ok & ~num_ok).then(er - 1).when(num_ok).then(num_end).when(named).then(nb_).when(gen_ok & (gen_end > gb)).then(gen_end)
         .when(qname_ok).then(qname_close - 1).when(qawl_ok).then(er - 1).when(kana_ok).then(k_end)
         .when(sabaq_ok).then(er - 2),
-        g_clitic=pl.when(num_ok).then(0).when(named).then(0).when(sabaq_ok).then(1).otherwise(g_clitic),
+        g_clitic=pl.when(sv_ok & ~gen_ok & ~num_ok).then(
+            pl.when(tok.gather(fr0).str.contains("^[وف]ال")).then(1).otherwise(0)).when(num_ok).then(0).when(named).then(0).when(sabaq_ok).then(1).otherwise(g_clitic),
         appos_s=pl.when(named & ~num_ok).then(er + 1).otherwise("appos_s"),
         appos_e=pl.when(named & ~num_ok).then(gen_end).otherwise("appos_e"),
     )
