@@ -933,3 +933,8 @@ def test_a_pronoun_or_auxiliary_before_the_verb_carries_the_speaker_over(second)
 def test_two_coordinated_verbs_give_no_preverbal_subject():
     _, q = run("يبتسم ويقول: إن دور المرأة كبير في تعزيز مكانة الموضة.")
     assert q["speaker_text"].to_list() == [None]
+
+
+def test_a_statement_of_an_organisation_named_without_the_article():
+    _, q = run("وقال بيان لوزارة الدفاع العراقية، إن الجانبين بحثا سبل التعاون.")
+    assert q.select("speaker_text", "speaker_type").rows() == [("وزارة الدفاع العراقية", "organization")]

@@ -1460,7 +1460,10 @@ def quotes(
     nouns = pl.Series(res.intro.filter(pl.col("kind") == "noun")["key"].to_list(), dtype=pl.String).implode()
     stmt = key_at(1).is_in(nouns) | (key_at(1).str.contains("^[وف]") & key_at(1).str.slice(1).is_in(nouns))
     issued = key_at(2).is_in(["الصادر", "الصادره", "صادر", "صادره"]) & key_at(3).is_in(["عن", "من"])
-    to_org = key_at(2).str.contains("^لل") & ~key_at(2).str.contains("^للت")
+    # "وقال بيان للجيش إن"، "وقال بيان لوزارة الدفاع إن": the body that issued the statement
+    org_h = pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode()
+    to_org = (key_at(2).str.contains("^لل") & ~key_at(2).str.contains("^للت")) | (
+        key_at(2).str.starts_with("ل") & key_at(2).str.slice(1).is_in(org_h))
     shift = pl.select(
         pl.when(stmt & issued).then(3).when(stmt & to_org).then(1).otherwise(0)
     ).to_series().cast(pl.Int64)
@@ -1540,7 +1543,8 @@ def quotes(
     to_outlet_w = key.str.starts_with("ل") & key.str.slice(1).is_in(outlets)  # لبي بي سي، لرويترز
     k1_ok = k1_ok & ~to_outlet_w.gather((gb + 1).clip(upper_bound=n - 1))
     # لـ + ال is a preposition, never a subject: "وقال للصحفيين إن" (the previous speaker)
-    k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).str.starts_with("لل")
+    # (but "وقال بيان للجيش إن": after a statement noun the body that issued it speaks)
+    k1_ok = k1_ok & ~(key.gather((gb + 1).clip(upper_bound=n - 1)).str.starts_with("لل") & (shift == 0))
     k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).is_in(
         pl.Series(list(res.pronoun_subjects), dtype=pl.String).implode()
     )
