@@ -280,3 +280,12 @@ def test_al_joins_the_family_name():
     assert m.filter(pl.col("type") == "PER").select("surface", "title").rows() == [
         ("راشد بن عبدالله آل خليفة", "الشيخ")
     ]
+
+
+def test_a_titled_given_name_takes_a_family_name_shaped_like_a_verb():
+    """ترامب starts like an imperfect verb (ت...): after a title and a given name it is the
+    family name all the same; an accusative adverb (تعليقا) is not."""
+    _, m = mentions_of("وقال الرئيس دونالد ترامب إن الاتفاق سيئ.")
+    assert m.filter(pl.col("type") == "PER").select("surface", "title").rows() == [("دونالد ترامب", "الرئيس")]
+    _, m = mentions_of("وقال الرئيس محمد تعليقا على الحادث إن الأمن مستتب.")
+    assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["محمد"]

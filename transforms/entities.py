@@ -289,11 +289,14 @@ def _vocab(tokens: pl.DataFrame, res: Resources, light: bool = False) -> pl.Data
         & pl.col("loct_key").is_null()
         & ~pl.col("clitic_def")
         & (~pl.col("key").str.starts_with("و") | pl.col("gn0"))
-        & (~pl.col("verb_like") | pl.col("gn0"))
     )
     return v.with_columns(
-        name_like=name_like,
-        cont=(pl.col("gn0") | name_like | pl.col("joiner")) & ~pl.col("stop"),
+        name_like=name_like & (~pl.col("verb_like") | pl.col("gn0")),
+        cont=(pl.col("gn0") | (name_like & (~pl.col("verb_like") | pl.col("gn0"))) | pl.col("joiner")) & ~pl.col("stop"),
+        # the same, verb shapes allowed: the family name right after a titled given name
+        # ("الرئيس دونالد ترامب": ترامب has the shape of an imperfect verb)
+        # (not an accusative adverb: "الرئيس محمد تعليقا على ...")
+        cont_v=(pl.col("gn0") | (name_like & ~pl.col("key").str.ends_with("ا")) | pl.col("joiner")) & ~pl.col("stop"),
         nisba=pl.col("def_bare") & pl.col("key").str.ends_with("ي"),
     )
 
@@ -445,7 +448,7 @@ def _per_candidates(t: pl.DataFrame, ng: pl.DataFrame) -> pl.DataFrame:
                  "by_nisba", "by_name"),
         on="r", how="left", maintain_order="left",
     )
-    t2 = pl.concat([t.select("r", "sid", "cont", "def_bare", "joiner", "nisba",
+    t2 = pl.concat([t.select("r", "sid", "cont", "cont_v", "def_bare", "joiner", "nisba",
                              passes=pl.col("gn0") | pl.col("joiner"), core_gn=pl.col("gn_key").is_not_null()),
                     x.drop("r")], how="horizontal")
     c = pl.col("core_len").fill_null(1)
@@ -458,7 +461,8 @@ def _per_candidates(t: pl.DataFrame, ng: pl.DataFrame) -> pl.DataFrame:
     # ("الرئيس ماكرون") a definite word is taken only if it looks like a nisba family name
     # ("النائب مشعل العنزي"), not "الرئيس ماكرون الوفد".
     core_gn = pl.col("core_gn") | (c == 2)
-    a1 = at("cont", 1) & (core_gn | ~at("def_bare", 1) | at("nisba", 1))
+    titled_gn = (pl.col("by_title") | pl.col("by_nisba")).fill_null(False) & pl.col("core_gn")
+    a1 = (at("cont", 1) | (titled_gn & at("cont_v", 1))) & (core_gn | ~at("def_bare", 1) | at("nisba", 1))
     a2 = a1 & at("cont", 2) & at("passes", 1)
     a3 = a2 & at("cont", 3) & at("passes", 2)
     # a fourth word only after a joiner: "راشد بن عبدالله آل خليفة"
