@@ -289,3 +289,14 @@ def test_a_titled_given_name_takes_a_family_name_shaped_like_a_verb():
     assert m.filter(pl.col("type") == "PER").select("surface", "title").rows() == [("دونالد ترامب", "الرئيس")]
     _, m = mentions_of("وقال الرئيس محمد تعليقا على الحادث إن الأمن مستتب.")
     assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["محمد"]
+
+
+def test_the_model_completes_a_titled_name_the_rules_cut():
+    """The rules take a given name and one family name (رجب طيب); the model reads أردوغان."""
+    _, m = mentions_of("وقال الرئيس التركي رجب طيب أردوغان إن بلاده مستعدة.")
+    assert m.filter(pl.col("type") == "PER").select("surface", "title").rows() == [("رجب طيب أردوغان", "الرئيس")]
+
+
+def test_the_model_adds_no_definite_word_to_a_titled_name():
+    _, m = mentions_of("والتقى الفريق خالد حفتر الوفد.")
+    assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["خالد حفتر"]

@@ -772,6 +772,7 @@ def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = No
             ]).sort("r_start")
         mode = "model_first"
     if mode == "model_first":
+        m = _extend_by_model(t, m, mm)
         # a model span that overlaps a rule span of the same type gives way to it (the rule
         # span has the title split off, the clitics and the canonical name right); other
         # model spans win over the rule spans they overlap
@@ -786,6 +787,41 @@ def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = No
     hit = _touches(t, second, first)
     second = second.join(hit, on=["r_start", "r_end"], how="left").filter(~pl.col("touch")).select(SPAN_COLS)
     return pl.concat([first.select(SPAN_COLS), second.select(SPAN_COLS)]).sort("r_start")
+
+
+def _extend_by_model(t: pl.DataFrame, rules: pl.DataFrame, model: pl.DataFrame) -> pl.DataFrame:
+    """A titled rule person that the model reads one or two words further ends where the
+    model's person ends: "الرئيس التركي رجب طيب أردوغان" (the rules take a given name and one
+    family name: رجب طيب).  Only when the model's span starts on the rule span's first word
+    or on the title right before it, and the words it adds are not definite (a nisba family
+    name aside): "التقى الفريق خالد حفتر الوفد" stays خالد حفتر."""
+    per = model.filter(pl.col("type") == "PER").select(
+        ms=pl.col("r_start").cast(pl.Int64), me=pl.col("r_end").cast(pl.Int64))
+    if per.height == 0 or rules.height == 0:
+        return rules
+    titled = (pl.col("type") == "PER") & pl.col("title").is_not_null()
+    x = rules.with_row_index("_i").with_columns(
+        _rs=pl.col("r_start").cast(pl.Int64), _re=pl.col("r_end").cast(pl.Int64))
+    cand = x.filter(titled).select("_i", "_rs", "_re")
+    hit = pl.concat([
+        cand.join(per, left_on="_rs", right_on="ms", how="inner"),
+        cand.with_columns(_t=pl.col("_rs") - 1).join(per, left_on="_t", right_on="ms", how="inner").drop("_t"),
+    ]).filter((pl.col("me") > pl.col("_re")) & (pl.col("me") <= pl.col("_re") + 2))
+    # (nor words of another rule span: mentions never overlap)
+    bad = t.select(b=(pl.col("def_bare") & ~pl.col("nisba")) | ~pl.col("is_word"))["b"]
+    bad = (bad | _covered(t, rules)).cast(pl.Int64)
+    cs = pl.concat([pl.Series([0], dtype=pl.Int64), bad.cum_sum()])
+    hit = hit.filter(
+        (cs.gather(hit["me"] + 1) - cs.gather(hit["_re"] + 1)) == 0
+    ).group_by("_i").agg(pl.col("me").max())
+    if hit.height == 0:
+        return rules
+    x = x.join(hit, on="_i", how="left", maintain_order="left")
+    return x.with_columns(
+        r_end=pl.coalesce(pl.col("me").cast(x.schema["r_end"]), pl.col("r_end")),
+    ).with_columns(
+        r_len=(pl.col("r_end") - pl.col("r_start")).cast(x.schema["r_len"]),
+    ).drop("_i", "_rs", "_re", "me")
 
 
 def _touches(t: pl.DataFrame, spans: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
