@@ -300,3 +300,14 @@ def test_the_model_completes_a_titled_name_the_rules_cut():
 def test_the_model_adds_no_definite_word_to_a_titled_name():
     _, m = mentions_of("والتقى الفريق خالد حفتر الوفد.")
     assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["خالد حفتر"]
+
+
+def test_god_is_no_person_mention():
+    """الله alone names no person (stopwords.csv kind not_person); names holding it stay."""
+    _, m = mentions_of("وقال عبد الله إن الله غفور رحيم.")
+    assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["عبد الله"]
+
+
+def test_a_two_word_city_from_the_gazetteer():
+    _, m = mentions_of("وصل الوفد إلى لوس أنجلوس أمس.")
+    assert m.select("type", "surface").rows() == [("LOC", "لوس أنجلوس")]

@@ -876,6 +876,9 @@ def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,
     disp = dediac_expr(pl.col("surface"))
     disp = pl.when(pl.col("ll")).then(pl.lit("ا") + disp).otherwise(disp)
     m = m.with_columns(canon=pl.coalesce("canon", disp))
+    # a lone word that names no person (stopwords.csv kind not_person: الله) is no PER mention
+    not_person = res.stopwords.filter(pl.col("kind") == "not_person")["key"].implode()
+    m = m.filter(~((pl.col("type") == "PER") & (pl.col("r_len") == 0) & pl.col("first_key").is_in(not_person)))
 
     # canonical names of single-token PER mentions: nearest preceding full mention with the
     # same surname (last token) or given name (first token); else nearest following one.
