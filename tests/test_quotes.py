@@ -938,3 +938,10 @@ def test_two_coordinated_verbs_give_no_preverbal_subject():
 def test_a_statement_of_an_organisation_named_without_the_article():
     _, q = run("وقال بيان لوزارة الدفاع العراقية، إن الجانبين بحثا سبل التعاون.")
     assert q.select("speaker_text", "speaker_type").rows() == [("وزارة الدفاع العراقية", "organization")]
+
+
+def test_verbs_that_introduce_a_quotation_only():
+    _, q = run('قال أحمد المسماري إن الوضع مستقر.', 'وتساءل "ماذا تتصور من أب مفجوع في ابنه؟".')
+    assert q.select("kind", "verb", "speaker_text").rows()[1] == ("direct", "تساءل", "أحمد المسماري")
+    _, q = run('وأجاب الوزير على أسئلة النواب.')
+    assert q.height == 0
