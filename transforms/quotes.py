@@ -1553,8 +1553,11 @@ def quotes(
     # a prepositional word is no subject: "يعتبر بمثابة جريمة أن ..." (the subject is dropped)
     k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).is_in(
         pl.Series(list(res.not_subject), dtype=pl.String).implode())
-    to_outlet_w = key.str.starts_with("ل") & key.str.slice(1).is_in(outlets)  # لبي بي سي، لرويترز
-    k1_ok = k1_ok & ~to_outlet_w.gather((gb + 1).clip(upper_bound=n - 1))
+    def to_outlet_at(pos: pl.Series) -> pl.Series:  # لبي بي سي، لرويترز (at the rows asked only)
+        k_ = key.gather(pos.clip(upper_bound=n - 1))
+        return k_.str.starts_with("ل") & k_.str.slice(1).is_in(outlets)
+
+    k1_ok = k1_ok & ~to_outlet_at(gb + 1)
     # لـ + ال is a preposition, never a subject: "وقال للصحفيين إن" (the previous speaker)
     # (but "وقال بيان للجيش إن": after a statement noun the body that issued it speaks)
     k1_ok = k1_ok & ~(key.gather((gb + 1).clip(upper_bound=n - 1)).str.starts_with("لل") & (shift == 0))
@@ -1617,7 +1620,7 @@ def quotes(
                & ~at(t["time"], k)  # "بيان دمشق الخميس" -> دمشق
                & ~at(key, k).str.starts_with("لل")  # "السفير القطري لأحد قادة ...": addressee
                & ~at(addressee, k)  # "وأشارت مصادر لـ"سكاي نيوز"، إلى أن" -> مصادر
-               & ~at(to_outlet_w, k)  # "قالت مصادر لرويترز إن" -> مصادر
+               & ~to_outlet_at(gb + k)  # "قالت مصادر لرويترز إن" -> مصادر
                & step_ok & (at(sid, k) == ev["sid"]))
         seen_def = seen_def | (run & is_def)
         run_len = run_len + run.cast(pl.Int64)
@@ -1724,42 +1727,56 @@ def quotes(
     # subject-verb order at the start of a sentence or headline: "وزير المالية الياباني يقول
     # إنه ..." -> the 1-5 content words before the verb (no PER mention there: rule 3 has it)
     fr0 = first_r.gather(er)
-    time_keys = pl.Series(list(res.time_words), dtype=pl.String).implode()
-    bad_sv = t.select(
-        pl.col("is_punct") | pl.col("comp") | pl.col("func") | pl.col("block") | pl.col("sv")
-        | pl.col("qmark") | pl.col("time") | ~pl.col("is_word")
-        | (pl.col("key").str.contains("^[وف]") & pl.col("key").str.slice(1).is_in(time_keys))  # وأمس
-        | pl.col("key").str.contains(r"^[وف]?(?:كان|كانت|كانوا|يكون|تكون|قد|لقد)$")  # kana_ok has these
-        | pl.col("key").str.contains(r"^[وف]?(?:هو|هي|هم|هما|هن|انا|نحن|انت|انتم|اني|انني)$")  # وهو يقول: carried over
-        | pl.col("key").str.contains(r"^[وف]?(?:لكن|ولكن)(?:ه|ها|هم|هما|ني|نا)?$")  # لكنه قال
-        | pl.col("key").str.contains(r"^[وف]?(?:مضي|مضت|راح|راحت|عاد|عادت)$")  # ومضى يقول
-    )["is_punct"]
-    P_badsv = _Prefix(bad_sv)
-    m_flag = pl.Series([False] * n, dtype=pl.Boolean)
-    if len(m_start):
-        m_flag = m_flag.scatter(m_start.cast(pl.Int64), True)
-    P_mention_before = _Prefix(m_flag)
+    # (evaluated at the 1-5 rows before each verb only, not over every token)
+    pref = ("", "و", "ف")
+    carry_words = pl.Series(sorted(
+        {p + w for p in pref for w in ("كان", "كانت", "كانوا", "يكون", "تكون", "قد", "لقد")}  # kana_ok
+        | {p + w for p in pref for w in ("هو", "هي", "هم", "هما", "هن", "انا", "نحن", "انت", "انتم",
+                                           "اني", "انني")}  # وهو يقول
+        | {p + c + x for p in pref for c in ("لكن", "ولكن") for x in ("", "ه", "ها", "هم", "هما", "ني", "نا")}
+        | {p + w for p in pref for w in ("مضي", "مضت", "راح", "راحت", "عاد", "عادت")}  # ومضى يقول
+        | {p + w for p in ("و", "ف") for w in res.time_words}  # وأمس
+    ), dtype=pl.String).implode()
+    span_len = er - fr0
+    sv_good = pl.Series([True] * len(er), dtype=pl.Boolean)
+    for k in range(1, 6):
+        pos = (er - k).clip(lower_bound=0)
+        bad = (
+            t["is_punct"].gather(pos) | t["comp"].gather(pos) | t["func"].gather(pos) | t["block"].gather(pos)
+            | t["sv"].gather(pos) | t["qmark"].gather(pos) | t["time"].gather(pos) | ~t["is_word"].gather(pos)
+            | key.gather(pos).is_in(carry_words)
+        )
+        sv_good = sv_good & ((span_len < k) | ~bad)
+    # no mention starts among them
+    n_ment = m_start.search_sorted(er, side="left") - m_start.search_sorted(fr0, side="left")
     sv_ok = (
-        ~ok & ((er - fr0) >= 1) & ((er - fr0) <= 5) & (P_badsv.between(fr0 - 1, er) == 0)
+        ~ok & (span_len >= 1) & (span_len <= 5) & sv_good
         & ev["sv_kind"].is_in(["verb", "express"]) & ev["mode"].is_in(["clause", "direct", "bare"])
-        & (P_mention_before.between(fr0 - 1, er) == 0)
+        & (n_ment == 0)
         # no conjunction on the verb: "فأجاب وقال"، "يبتسم ويقول" coordinate two verbs
         & (tok.gather(er) == ev["verb"])
     ).fill_null(False)
     # a share of people as the subject (polls): "وقال 58 بالمئة من عينة الاستطلاع إن",
     # "أشار 27 بالمئة إلى أن", "وقال 38 إلى 58 في المئة من المشاركين إن": number (range),
     # percent word, then an optional من + a construct chain closed by a definite word
-    is_num = tok.str.contains(r"^[0-9\u0660-\u0669]+(?:[.,\u066B][0-9\u0660-\u0669]+)?$")
-    pct = tok.is_in(["%", "\u066A"]) | key.str.contains(r"^(?:بال|لل)?(?:مئه|مائه)$")
-    pct_fi = (key == "في") & key.shift(-1).is_in(["المئه", "المائه"]).fill_null(False)
-    n1 = at(is_num, 1)
-    rng = at(key, 2).is_in(["الي", "و", "-", "–"]) & at(is_num, 3)
-    p_at = pl.select(pl.when(rng).then(gb + 4).otherwise(gb + 2)).to_series()
-    p_ok = pct.gather(p_at.clip(upper_bound=n - 1)) | pct_fi.gather(p_at.clip(upper_bound=n - 1))
-    p_end = pl.select(pl.when(pct_fi.gather(p_at.clip(upper_bound=n - 1))).then(p_at + 1).otherwise(p_at)).to_series()
-
+    # (evaluated at the rows after each verb only)
     def at_(series: pl.Series, pos: pl.Series) -> pl.Series:
         return series.gather(pos.clip(upper_bound=n - 1))
+
+    num_re = r"^[0-9\u0660-\u0669]+(?:[.,\u066B][0-9\u0660-\u0669]+)?$"
+    pct_words = ["%", "\u066A", "مئه", "مائه", "بالمئه", "بالمائه", "للمئه", "للمائه"]
+
+    def pct_at(pos: pl.Series) -> pl.Series:
+        return at_(tok, pos).is_in(pct_words[:2]) | at_(key, pos).is_in(pct_words[2:])
+
+    def pct_fi_at(pos: pl.Series) -> pl.Series:
+        return (at_(key, pos) == "في") & at_(key, pos + 1).is_in(["المئه", "المائه"])
+
+    n1 = at(tok, 1).str.contains(num_re)
+    rng = at(key, 2).is_in(["الي", "و", "-", "–"]) & at(tok, 3).str.contains(num_re)
+    p_at = pl.select(pl.when(rng).then(gb + 4).otherwise(gb + 2)).to_series()
+    p_ok = pct_at(p_at) | pct_fi_at(p_at)
+    p_end = pl.select(pl.when(pct_fi_at(p_at)).then(p_at + 1).otherwise(p_at)).to_series()
 
     w1, w2 = p_end + 2, p_end + 3
     min_ok = (at_(key, p_end + 1) == "من") & at_(t["is_word"], w1) & ~at_(nonsubj, w1) & (w1 < target).fill_null(False)
