@@ -945,3 +945,8 @@ def test_verbs_that_introduce_a_quotation_only():
     assert q.select("kind", "verb", "speaker_text").rows()[1] == ("direct", "تساءل", "أحمد المسماري")
     _, q = run('وأجاب الوزير على أسئلة النواب.')
     assert q.height == 0
+
+
+def test_a_news_outlet_speaks_as_an_organization():
+    _, q = run('وحسب "رويترز"، فإن الاتفاق قريب.')
+    assert q.select("speaker_text", "speaker_type").rows() == [('"رويترز"', "organization")]
