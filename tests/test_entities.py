@@ -311,3 +311,10 @@ def test_god_is_no_person_mention():
 def test_a_two_word_city_from_the_gazetteer():
     _, m = mentions_of("وصل الوفد إلى لوس أنجلوس أمس.")
     assert m.select("type", "surface").rows() == [("LOC", "لوس أنجلوس")]
+
+
+def test_an_outlet_spoken_to_is_no_mention_and_ends_a_name():
+    """لـ + a news outlet (attribution_particles kind outlet) is spoken to, not named."""
+    text, m = mentions_of("وقالت الممثلة سلمى حايك لبي بي سي إن الفيلم ناجح.", "وقال لبي بي سي إن الفيلم ناجح.")
+    _check_offsets(text, m)
+    assert m.select("type", "surface").rows() == [("PER", "سلمى حايك")]

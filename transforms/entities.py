@@ -824,6 +824,28 @@ def _extend_by_model(t: pl.DataFrame, rules: pl.DataFrame, model: pl.DataFrame) 
     ).drop("_i", "_rs", "_re", "me")
 
 
+def _cut_at_outlets(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.DataFrame:
+    """لـ + a news outlet ("لبي بي سي"، "لرويترز": seeds/attribution_particles.csv kind outlet)
+    is an outlet spoken to: no mention starts there, and a mention the tagger ran into it ends
+    before it ("سلمى حايك لبي بي سي" -> سلمى حايك)."""
+    from transforms.quote_tokens import load_lexicon as quote_lexicon
+
+    outlets = pl.Series(list(quote_lexicon(res.seeds_dir).outlets), dtype=pl.String).implode()
+    rows = t.filter(pl.col("key").str.starts_with("ل") & pl.col("key").str.slice(1).is_in(outlets))["r"]
+    if len(rows) == 0 or m.height == 0:
+        return m
+    rs = m["r_start"].cast(pl.Int64)
+    first = pl.concat([rows.cast(pl.Int64), pl.Series([None], dtype=pl.Int64)]).gather(
+        rows.cast(pl.Int64).search_sorted(rs, side="left"))  # first outlet row at or after the start
+    cut = (first <= m["r_end"].cast(pl.Int64)).fill_null(False)
+    m = m.with_columns(_cut=first, _do=cut).filter(~(pl.col("_do") & (pl.col("_cut") == pl.col("r_start"))))
+    return m.with_columns(
+        r_end=pl.when(pl.col("_do")).then(pl.col("_cut") - 1).otherwise(pl.col("r_end")).cast(m.schema["r_end"]),
+    ).with_columns(
+        r_len=(pl.col("r_end") - pl.col("r_start")).cast(m.schema["r_len"]),
+    ).drop("_cut", "_do")
+
+
 def _touches(t: pl.DataFrame, spans: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
     """r_start, r_end, touch: does each span of ``spans`` share a token with ``other``."""
     if spans.height == 0:
@@ -850,7 +872,7 @@ def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,
     if tokens.height == 0:
         return pl.DataFrame(schema=MENTION_SCHEMA)
     t, vocab = token_table(tokens, res)
-    m = mention_spans(t, res, model)
+    m = _cut_at_outlets(t, mention_spans(t, res, model), res)
 
     # geometry and surface
     m = m.with_row_index("mid").join(
