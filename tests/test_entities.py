@@ -318,3 +318,9 @@ def test_an_outlet_spoken_to_is_no_mention_and_ends_a_name():
     text, m = mentions_of("وقالت الممثلة سلمى حايك لبي بي سي إن الفيلم ناجح.", "وقال لبي بي سي إن الفيلم ناجح.")
     _check_offsets(text, m)
     assert m.select("type", "surface").rows() == [("PER", "سلمى حايك")]
+
+
+def test_a_multi_word_gazetteer_place_wins_over_a_model_person():
+    """The tagger reads "بيونغ يانغ" as a person; the gazetteer's exact two-word name wins."""
+    _, m = mentions_of("وأعلنت بيونغ يانغ أنها ستعلق التجارب.")
+    assert m.select("type", "surface", "canonical_name").rows() == [("LOC", "بيونغ يانغ", "بيونغ يانغ")]

@@ -781,6 +781,10 @@ def mention_spans(t: pl.DataFrame, res: Resources, model: str | None | bool = No
             for ty in ("PER", "LOC", "ORG")
         ])
         keep_model = mm.join(same, on=["r_start", "r_end"], how="left").filter(~pl.col("touch").fill_null(False))
+        # ... and a model span over exactly the words of a multi-word gazetteer name gives way
+        # to it whatever its type: "وأعلنت بيونغ يانغ" is the place, not a person
+        gaz = m.filter(pl.col("canon").is_not_null() & (pl.col("r_end") > pl.col("r_start"))).select("r_start", "r_end")
+        keep_model = keep_model.join(gaz, on=["r_start", "r_end"], how="anti")
         first, second = keep_model.select(SPAN_COLS), m
     else:
         first, second = m, mm
