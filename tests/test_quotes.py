@@ -950,3 +950,15 @@ def test_verbs_that_introduce_a_quotation_only():
 def test_a_news_outlet_speaks_as_an_organization():
     _, q = run('وحسب "رويترز"، فإن الاتفاق قريب.')
     assert q.select("speaker_text", "speaker_type").rows() == [('"رويترز"', "organization")]
+
+
+def test_a_clause_break_word_is_no_subject_before_the_verb():
+    _, q = run('قال تشيخوف "لا أعرف".', "فيما تقول الحكومة البريطانية إن إشارة تشيخوف هراء.")
+    assert q.filter(pl.col("verb") == "تقول").select("speaker_text", "speaker_type").rows() == [
+        ("الحكومة البريطانية", "organization")
+    ]
+
+
+def test_the_white_house_is_an_organization():
+    _, q = run("وقال البيت الأبيض الأربعاء إن كوب كان ينظر في أمر التقاعد.")
+    assert q.select("speaker_text", "speaker_type").rows() == [("البيت الأبيض", "organization")]

@@ -1739,6 +1739,7 @@ def quotes(
         | {p + c + x for p in pref for c in ("لكن", "ولكن") for x in ("", "ه", "ها", "هم", "هما", "ني", "نا")}
         | {p + w for p in pref for w in ("مضي", "مضت", "راح", "راحت", "عاد", "عادت")}  # ومضى يقول
         | {p + w for p in ("و", "ف") for w in res.time_words}  # وأمس
+        | set(res.stop_keys("clause_break"))  # فيما تقول الحكومة: the subject comes after the verb
     ), dtype=pl.String).implode()
     span_len = er - fr0
     sv_good = pl.Series([True] * len(er), dtype=pl.Boolean)
