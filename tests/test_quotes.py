@@ -962,3 +962,12 @@ def test_a_clause_break_word_is_no_subject_before_the_verb():
 def test_the_white_house_is_an_organization():
     _, q = run("وقال البيت الأبيض الأربعاء إن كوب كان ينظر في أمر التقاعد.")
     assert q.select("speaker_text", "speaker_type").rows() == [("البيت الأبيض", "organization")]
+
+
+@pytest.mark.parametrize("second", [
+    "وكأنها ترى أن اهتمامها بشؤون الدنيا خارج مصر.",
+    "وطالما أكد أنه لا سلام في المنطقة.",
+])
+def test_a_subordinator_before_the_verb_is_no_subject(second):
+    _, q = run("قال أحمد المسماري إن الوضع مستقر.", second)
+    assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]

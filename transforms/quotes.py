@@ -1740,6 +1740,11 @@ def quotes(
         | {p + w for p in pref for w in ("مضي", "مضت", "راح", "راحت", "عاد", "عادت")}  # ومضى يقول
         | {p + w for p in ("و", "ف") for w in res.time_words}  # وأمس
         | set(res.stop_keys("clause_break"))  # فيما تقول الحكومة: the subject comes after the verb
+        # subordinators and particles: "وإذ تؤكد"، "عندما قال"، "وطالما أكد"، "وكأنها ترى"، "ويا ترى"
+        # (keys: إذ -> اذ, كأنها -> كانها, إنما -> انما)
+        | {p + w + x for p in pref for w in ("اذ", "عندما", "حينما", "حين", "بعدما", "طالما", "كلما", "لما",
+                                             "كان", "يا", "ربما", "انما")
+           for x in ("", "ه", "ها", "هم")}
     ), dtype=pl.String).implode()
     span_len = er - fr0
     sv_good = pl.Series([True] * len(er), dtype=pl.Boolean)
