@@ -1416,23 +1416,7 @@ def quotes(
     # places speak too ("وأفادت الولايات المتحدة أن", "أعلنت مصر"): LOC mentions count as
     # organisations when they are the subject right after the verb
     ms = ms.filter(pl.col("m_r_start").is_not_null() & pl.col("type").is_in(["PER", "ORG", "LOC"]))
-    # "لبي بي سي" is an outlet spoken to (لـ + an outlet), whatever type the entity stage gave it
-    outlets = pl.Series(list(res.outlets), dtype=pl.String).implode()
-    first_key = match_key(pl.col("surface").str.split(" ").list.first())
-    ms = ms.filter(~(first_key.str.starts_with("ل") & first_key.str.slice(1).is_in(outlets)))
-    # ... and ends a name it was glued to ("سلمى حايك لبي بي سي" -> سلمى حايك)
-    out_rows = t.filter(pl.col("key").str.starts_with("ل") & pl.col("key").str.slice(1).is_in(outlets))["r"]
-    if len(out_rows) and ms.height:
-        cut = _next_after(out_rows, ms["m_r_start"])
-        cut_ok = (cut <= ms["m_r_end"]).fill_null(False)
-        new_end = t["end_char"].gather((cut.fill_null(1) - 1).clip(lower_bound=0))
-        ms = ms.with_columns(
-            m_r_end=pl.when(cut_ok).then(cut - 1).otherwise(pl.col("m_r_end")),
-            end_char=pl.when(cut_ok).then(new_end).otherwise(pl.col("end_char")),
-            surface=pl.when(cut_ok).then(
-                pl.col("surface").str.slice(0, (new_end - pl.col("start_char")).clip(lower_bound=0))
-            ).otherwise(pl.col("surface")),
-        )
+    # (mentions that start at لـ + an outlet, or ran into one, were cut by the entity stage)
     ms = ms.unique("m_r_start", keep="first", maintain_order=True)
     m_start = ms["m_r_start"]
 
@@ -1556,6 +1540,8 @@ def quotes(
     # a prepositional word is no subject: "يعتبر بمثابة جريمة أن ..." (the subject is dropped)
     k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).is_in(
         pl.Series(list(res.not_subject), dtype=pl.String).implode())
+    outlets = pl.Series(list(res.outlets), dtype=pl.String).implode()
+
     def to_outlet_at(pos: pl.Series) -> pl.Series:  # لبي بي سي، لرويترز (at the rows asked only)
         k_ = key.gather(pos.clip(upper_bound=n - 1))
         return k_.str.starts_with("ل") & k_.str.slice(1).is_in(outlets)
