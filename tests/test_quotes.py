@@ -953,3 +953,32 @@ def test_a_word_that_is_no_subject_carries_the_previous_speaker_over(second):
     verb name no speaker: the one quoted before carries over."""
     _, q = run("قال أحمد المسماري إن الوضع مستقر.", second)
     assert q["speaker_text"].to_list() == ["أحمد المسماري", "أحمد المسماري"]
+
+
+# ---------------------------------------------------------------- session 5 (batch 8 unblinded)
+def test_bayyana_at_the_sentence_start_reports():
+    """وبين at a sentence start is the verb بيّن (explained), not "and between"."""
+    _, q = run("وبين معاليه أن دول مجلس التعاون تعمل كمنظومة أمنية.")
+    assert q.select("kind", "verb", "text").rows() == [
+        ("indirect", "بين", "دول مجلس التعاون تعمل كمنظومة أمنية")]
+
+
+def test_wa_bayna_inside_a_sentence_is_a_preposition():
+    _, q = run("ووقعت اشتباكات بين الجيش وبين المسلحين أن تنتهي المواجهات سريعا.")
+    assert q.height == 0
+
+
+def test_plural_of_taba_a_reports():
+    _, q = run("وقال السكان إن الكهرباء انقطعت.", "وتابعوا أن الوعود المتكررة من الشركة لم تنفذ.")
+    assert q.select("verb", "speaker_text").rows() == [("قال", "السكان"), ("تابعوا", "السكان")]
+
+
+def test_a_belief_with_its_subject_is_reported():
+    _, q = run("وتعتقد الأمم المتحدة أن هناك نحو 400 ألف شخص محاصرون.")
+    assert q.select("kind", "speaker_text").rows() == [("indirect", "الأمم المتحدة")]
+
+
+def test_a_passive_belief_reports_nothing():
+    """ويُعتقد أن ... (it is believed) has no source."""
+    _, q = run("قال أحمد المسماري إن الوضع مستقر.", "ويعتقد أن الهجوم نفذه مسلحون.")
+    assert q["verb"].to_list() == ["قال"]

@@ -1094,11 +1094,25 @@ def quotes(
         .join(sv, on="key", how="left", maintain_order="left")
         .sort("r")
     )
+    # وبين is the verb بيّن ("وبين معاليه أن") only at a sentence start; elsewhere it is "and
+    # between" ("بين الجيش وبين المسلحين")
+    intro = intro.filter((pl.col("key") != "وبين") | pl.col("r").is_in(first_r.unique().implode()))
+    # a belief verb (يعتقد، تعتقد) reports only with its subject: right before أن, or after a
+    # relative, ما or كان ("التي يعتقد أنها"، "مما كان يعتقد"، "هل تعتقد أن") it is impersonal
+    # or a question, and neither quotes nor cuts another quote
+    nk = key.gather((intro["r"] + 1).clip(upper_bound=n - 1))
+    pk = key.gather((intro["r"] - 1).clip(lower_bound=0))
+    intro = intro.filter(~(
+        (intro["lemma"] == "اعتقد")
+        & (t["comp"].gather((intro["r"] + 1).clip(upper_bound=n - 1)) | nk.is_in(["في", "علي"])
+           | pk.is_in(["الذي", "التي", "الذين", "ما", "مما", "كما", "كان", "كانت", "وكان", "وكانت", "من", "هل", "وهل"]))
+    ))
     if intro.height == 0:
         return _empty()
     # verb as written, without the conjunction و/ف
     vf = intro.select(
         strip=(pl.col("key").str.contains("^[وف]") & pl.col("key").str.slice(1).is_in(list(sv_keys)))
+        | (pl.col("key") == "وبين")
     )["strip"]
     intro = intro.with_columns(
         verb=pl.when(vf).then(pl.col("token").str.slice(pl.col("off1"))).otherwise(pl.col("token"))
