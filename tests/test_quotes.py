@@ -982,3 +982,18 @@ def test_a_passive_belief_reports_nothing():
     """ويُعتقد أن ... (it is believed) has no source."""
     _, q = run("قال أحمد المسماري إن الوضع مستقر.", "ويعتقد أن الهجوم نفذه مسلحون.")
     assert q["verb"].to_list() == ["قال"]
+
+
+def test_a_long_quotation_closing_the_sentence_far_after_the_verb_is_direct():
+    """A role or adjuncts of 10-24 words between the verb and a long quotation that ends the
+    sentence: وقال X للمراسلين في موسكو يوم ... "..."."""
+    _, q = run('وقال ساوثغيت للمراسلين في موسكو يوم الثلاثاء عشية مباراة بلاده أمام كرواتيا يوم الأربعاء '
+               'في المربع الذهبي لكأس العالم "كرة القدم ستعود للوطن أغنية لم أستطع الاستماع لها لمدة عشرين عاما".')
+    assert q.select("kind", "verb", "text").rows() == [
+        ("direct", "قال", "كرة القدم ستعود للوطن أغنية لم أستطع الاستماع لها لمدة عشرين عاما")]
+
+
+def test_a_short_quoted_name_far_after_the_verb_is_no_quote():
+    _, q = run('وقال الوزير في مؤتمر صحفي عقده أمس في العاصمة بعد لقائه وفدا من رجال الأعمال '
+               'القادمين من الخارج عن مشروع "نيوم".')
+    assert q.height == 0

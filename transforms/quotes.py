@@ -1195,6 +1195,21 @@ def quotes(
         & ((qc0 - qo) >= 3)
         & ~clause_ok
     ).fill_null(False)
+    # ... or 11-24 words after it, past a long role or adjuncts, when the quotation is long
+    # (6+ words) and closes the sentence: "وقال ساوثغيت للمراسلين في موسكو يوم الثلاثاء عشية
+    # مباراة بلاده ... "كرة القدم ستعود للوطن ..."." (a quoted name there is short)
+    long_window_ok = (
+        kind.is_in(["verb", "participle"])
+        & ((qo - r) > 10) & ((qo - r) <= 24)
+        & (P_hard.between(r, qo0) == 0)
+        & (P_q.between(r, qo0) == 0)
+        & (P_colon.between(r, qo0) == 0)
+        & ~prev_named
+        & ((qc0 - qo) >= 7)
+        & (qc0 >= last_r.gather(r) - 1)
+        & ~clause_ok
+    ).fill_null(False)
+    window_ok = window_ok | long_window_ok
     direct_ok = (
         (takes.is_in(["both", "quote"]) | ~express_prep.is_null())
         & (kind != "source")
