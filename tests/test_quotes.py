@@ -997,3 +997,14 @@ def test_a_short_quoted_name_far_after_the_verb_is_no_quote():
     _, q = run('وقال الوزير في مؤتمر صحفي عقده أمس في العاصمة بعد لقائه وفدا من رجال الأعمال '
                'القادمين من الخارج عن مشروع "نيوم".')
     assert q.height == 0
+
+
+@pytest.mark.parametrize("sent, speaker", [
+    pytest.param("وبحسب الدراسة فإن الشباب يعتمدون على الإنترنت في الحصول على الأخبار.", "الدراسة", id="sentence-start"),
+    pytest.param("لقي شخصان حتفهما في حوادث سير، ووفقاً لما أورده المتحدث الرسمي للهلال الأحمر فإن الحوادث "
+                 "وقعت على طرق المنطقة.", "المتحدث الرسمي للهلال الأحمر", id="after-a-comma"),
+])
+def test_a_fronted_source_closed_by_fa_inna_needs_no_comma(sent, speaker):
+    _, q = run(sent)
+    assert q.select("kind", "speaker_text").rows() == [("indirect", speaker)]
+    assert q["text"][0].split()[0] in ("الشباب", "الحوادث")

@@ -1333,6 +1333,9 @@ def quotes(
         rverb = t.select(
             pl.col("sv") | pl.col("key").is_in(pl.Series(list(res.report_verbs), dtype=pl.String).implode())
             | pl.col("key").str.replace(r"(ه|ها|هم|هما)$", "").is_in(intro_keys)
+            # ... also a publishing verb with its object pronoun ("لما أورده المتحدث")
+            | pl.col("key").str.replace(r"(ه|ها|هم|هما)$", "").is_in(
+                pl.Series(list(res.report_verbs), dtype=pl.String).implode())
         )["sv"]
         sv1 = rverb.gather((sr + 1).clip(upper_bound=n - 1))
         sv2 = rverb.gather((sr + 2).clip(upper_bound=n - 1))
@@ -1400,7 +1403,21 @@ def quotes(
             & (sid.gather(np_end_excl.clip(upper_bound=n - 1)) == src["sid"])
         )
         comma_after = comma_after | quoted_bare
-        after = pl.select(pl.when(quoted_bare).then(np_end_excl).otherwise(np_end_excl + 1)).to_series()
+        # a فإن closing the phrase stands for the comma: "وبحسب الدراسة فإن ..."، also after
+        # a comma inside the sentence ("...، ووفقاً لما أورده المتحدث ... فإن ...")
+        fan_pos = t.filter(pl.col("comp") & pl.col("key").str.starts_with("ف"))["r"]
+        fan = _next_after(fan_pos, np_start - 1)
+        prev_comma0 = tok.gather((sr - 1).clip(lower_bound=0)).is_in(["،", ","]) & (sr > src["first_r"])
+        fan_ok = (
+            ~fan.is_null() & (fan > np_start) & ((fan - np_start) <= 8)
+            & ((fan < np_end_excl) | ~punct_in_sentence) & (sid.gather(fan.fill_null(0).clip(upper_bound=n - 1)) == src["sid"])
+            & ~comma_after & (fronted | prev_comma0)
+        ).fill_null(False)
+        np_end_excl = pl.select(pl.when(fan_ok).then(fan).otherwise(np_end_excl)).to_series()
+        fronted = fronted | fan_ok
+        comma_after = comma_after | fan_ok
+        punct_in_sentence = punct_in_sentence | fan_ok
+        after = pl.select(pl.when(quoted_bare | fan_ok).then(np_end_excl).otherwise(np_end_excl + 1)).to_series()
         after_is_comp = t["comp"].gather(after.clip(upper_bound=n - 1)) & (sid.gather(after.clip(upper_bound=n - 1)) == src["sid"])
         clause_start = pl.select(pl.when(after_is_comp).then(after + 1).otherwise(after)).to_series()
         np_len = np_end_excl - np_start
