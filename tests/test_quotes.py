@@ -1008,3 +1008,10 @@ def test_a_fronted_source_closed_by_fa_inna_needs_no_comma(sent, speaker):
     _, q = run(sent)
     assert q.select("kind", "speaker_text").rows() == [("indirect", speaker)]
     assert q["text"][0].split()[0] in ("الشباب", "الحوادث")
+
+
+def test_the_subject_between_kana_and_the_verb_beats_words_after_the_verb():
+    """وكانت X بيّنت ...: the verb's subject came before it; the words after it are adjuncts."""
+    _, q = run("وكانت إدارة الجامعة بيَّنت فور ارتكاب تلك الجريمة أن إطلاق النار وقع في مجمع كامبل هول، "
+               "مشيرة إلى أن الشرطة دعت الجميع إلى الاحتماء.")
+    assert q["speaker_text"].to_list() == ["إدارة الجامعة", "إدارة الجامعة"]

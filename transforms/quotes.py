@@ -1528,6 +1528,26 @@ def quotes(
     ok_o = (~ok_p & ((o_start == er + 1) | ((gb > er) & (o_start == gb + 1))
                      | ((ev["mode"] == "vtrail") & mark1 & (o_start == er + 2)))).fill_null(False)
     ok = ok_p | ok_o
+    # subject-verb after كان: "وكان الرئيس الأمريكي (قد) قال ... إن" / "وكانت إدارة الجامعة
+    # بيّنت فور ارتكاب الجريمة أن" -> the words between كان and the verb are its subject, and
+    # beat any subject read after the verb (a verb has one subject: those are adjuncts)
+    kana_rows = t.filter(pl.col("key").is_in(["كان", "وكان", "فكان", "كانت", "وكانت", "فكانت"]))["r"]
+    kprev = _prev_at_or_before(kana_rows, er - 1)
+    k_end = pl.select(pl.when(key.gather((er - 1).clip(lower_bound=0)) == "قد").then(er - 2).otherwise(er - 1)).to_series()
+    kana_pre = (
+        ~kprev.is_null() & ((k_end - kprev) >= 1) & ((k_end - kprev) <= 3)
+        & (t["def_bare"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
+           | (kprev + 1).is_in(m_start.implode())
+           | key.gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1)).is_in(
+               pl.Series(res.stop_keys("source_noun"), dtype=pl.String).implode()))
+        & (sid.gather(kprev.fill_null(0)) == ev["sid"])
+        & (P_nonsubj.between(kprev.fill_null(0), k_end + 1) == 0)
+        & t["is_word"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
+        & ev["sv_kind"].is_in(["verb", "express"])
+    ).fill_null(False)
+    ok_p = ok_p & ~kana_pre
+    ok_o = ok_o & ~kana_pre
+    ok = ok_p | ok_o
     # a "person" that is only an honorific or role (البارونة) right before the name the
     # entity stage tagged apart (فرانسيس ديسوزا): the name is the speaker
     if len(mrow):
@@ -1603,7 +1623,7 @@ def quotes(
     # subject being the previous speaker; an indefinite one is the subject ("ووصف مراقبون")
     describe_obj = (ev["sv_kind"] == "describe") & t["def_bare"].gather((gb + 1).clip(upper_bound=n - 1))
     gen_ok = (
-        ~ok & ~target.is_null() & ((target - gb) >= 2) & k1_ok
+        ~ok & ~kana_pre & ~target.is_null() & ((target - gb) >= 2) & k1_ok
         & ev["sv_kind"].is_in(["verb", "describe", "express"]) & ~describe_obj
     ).fill_null(False)
     # end: first mention starting inside (gb, target) -> its end; else last word before target
@@ -1723,21 +1743,8 @@ def quotes(
         & (sid.gather(an_prev.fill_null(0)) == ev["sid"])
         & (P_hard.between(an_prev.fill_null(0), er) == 0)
     ).fill_null(False)
-    # subject-verb after كان: "وكان الرئيس الأمريكي (قد) قال ... إن" -> الرئيس الأمريكي
-    kana_rows = t.filter(pl.col("key").is_in(["كان", "وكان", "فكان", "كانت", "وكانت", "فكانت"]))["r"]
-    kprev = _prev_at_or_before(kana_rows, er - 1)
-    k_end = pl.select(pl.when(key.gather((er - 1).clip(lower_bound=0)) == "قد").then(er - 2).otherwise(er - 1)).to_series()
-    kana_ok = (
-        ~ok & ~kprev.is_null() & ((k_end - kprev) >= 1) & ((k_end - kprev) <= 3)
-        & (t["def_bare"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
-           | (kprev + 1).is_in(m_start.implode())
-           | key.gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1)).is_in(
-               pl.Series(res.stop_keys("source_noun"), dtype=pl.String).implode()))
-        & (sid.gather(kprev.fill_null(0)) == ev["sid"])
-        & (P_nonsubj.between(kprev.fill_null(0), k_end + 1) == 0)
-        & t["is_word"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
-        & ev["sv_kind"].is_in(["verb", "express"])
-    ).fill_null(False)
+    # subject-verb after كان (kana_pre above)
+    kana_ok = ~ok & kana_pre
     # "وسبق لهيلي أن قالت إن": the one or two words after سبق لـ are the subject
     sabaq_rows = t.filter(pl.col("key").is_in(["سبق", "وسبق", "فسبق"]))["r"]
     sprev = _prev_at_or_before(sabaq_rows, er - 3)
