@@ -1015,3 +1015,16 @@ def test_the_subject_between_kana_and_the_verb_beats_words_after_the_verb():
     _, q = run("وكانت إدارة الجامعة بيَّنت فور ارتكاب تلك الجريمة أن إطلاق النار وقع في مجمع كامبل هول، "
                "مشيرة إلى أن الشرطة دعت الجميع إلى الاحتماء.")
     assert q["speaker_text"].to_list() == ["إدارة الجامعة", "إدارة الجامعة"]
+
+
+def test_a_trailing_source_that_is_a_definite_organisation_head():
+    """...، بحسب الصحيفة.: the outlet named before is the source."""
+    _, q = run("ذكرت صحيفة ديلي ميل البريطانية أن زعيم التنظيم أمر بقطع رأس امرأة.",
+               "وجاء الحكم بعد أن طالبت امرأة أخرى بقتل شخص كافر كمهر لحفل زفافها، بحسب الصحيفة.")
+    assert q.select("kind", "verb").rows() == [("indirect", "ذكرت"), ("indirect", "بحسب")]
+    assert q["text"][1].startswith("وجاء الحكم")
+
+
+def test_a_trailing_plan_is_no_source():
+    _, q = run("وستبدأ الأشغال في الربيع المقبل، وفق الخطة.")
+    assert q.height == 0

@@ -1433,7 +1433,14 @@ def quotes(
             np_start=np_start, np_end=pl.when(np_ok).then(np_end_excl - 1), np_clitic=np_clitic,
             fronted=fronted & comma_after & (np_len >= 1) & (np_len <= 8),
             trailing=~fronted & prev_comma & (np_len >= 1) & (np_len <= 8),
-            head_src=head_src | ma_verb,
+            # ... or a definite organisation head naming the body or outlet met before ("...،
+            # بحسب الصحيفة."، "وفقا للوزارة"); a plan or a law is none ("وفق الخطة")
+            head_src=head_src | ma_verb | (
+                (head_key.str.starts_with("ال") | head_key.str.starts_with("لل"))
+                & (head_key.str.replace("^(ال|لل)", "").is_in(
+                    pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode())
+                   | head_key.is_in(pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode()))
+                & (np_len <= 2)),
             clause_start=clause_start,
         )
     else:
