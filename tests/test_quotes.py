@@ -1028,3 +1028,11 @@ def test_a_trailing_source_that_is_a_definite_organisation_head():
 def test_a_trailing_plan_is_no_source():
     _, q = run("وستبدأ الأشغال في الربيع المقبل، وفق الخطة.")
     assert q.height == 0
+
+
+def test_a_participle_takes_the_organisation_right_after_the_sentence_verb():
+    """وكلفت محكمة مدريد ...، معتبرة أن: the body the sentence opens on speaks, not the person
+    quoted before."""
+    _, q = run("قال تشابي ألونسو إنه بريء.",
+               "وكلفت محكمة مدريد بداية النظر بهذه القضية، لكنها أغلقت الملف، معتبرة أن المقصود لا يتجاوز حدود الدخل.")
+    assert q.select("verb", "speaker_text", "speaker_type").rows()[1] == ("معتبرة", "محكمة مدريد", "organization")

@@ -1993,15 +1993,34 @@ def quotes(
     ).with_columns(
         use_p=pl.col("src_r").is_null() & (pl.col("p_r") < pl.col("r")).fill_null(False)
     )
+    # rule 3b: a participle with neither takes the organisation (or place) right after the
+    # verb that opens its sentence: "وكلفت محكمة مدريد ...، لكنها أغلقت الملف، معتبرة أن"
+    # (the subject of the main clause, not the person quoted before)
+    orgm = ms.filter(pl.col("type").is_in(["ORG", "LOC"]))
+    orgm = orgm.filter(
+        (pl.Series(orgm["m_r_start"] - first_r.gather(orgm["m_r_start"])) == 1)
+        & t["is_word"].gather(first_r.gather(orgm["m_r_start"])).alias("w")
+        & ~t["sv"].gather(first_r.gather(orgm["m_r_start"])).alias("v")
+        & ~inside.gather(orgm["m_r_start"]).alias("i")
+    ) if ms.height else orgm
+    events = events.join(
+        orgm.with_columns(sid=sid.gather(orgm["m_r_start"])).select(
+            "sid", o_r="m_r_start", o_text="surface", o_s="start_char", o_e="end_char", o_eid="entity_id",
+        ).unique("sid", keep="first"),
+        on="sid", how="left", maintain_order="left",
+    ).with_columns(
+        use_o=pl.col("src_r").is_null() & ~pl.col("use_p") & (pl.col("sv_kind") == "participle")
+        & (pl.col("o_r") < pl.col("r")).fill_null(False)
+    )
     by_r = events.filter(pl.col("explicit")).select(
         src_r="r", **{f"x_{c}": c for c in sp_cols}
     )
     events = events.join(by_r, on="src_r", how="left", maintain_order="left").sort("r").with_columns(
-        sp_text=pl.when(pl.col("use_p")).then("p_text").otherwise("x_sp_text"),
-        sp_s=pl.when(pl.col("use_p")).then("p_s").otherwise("x_sp_s"),
-        sp_e=pl.when(pl.col("use_p")).then("p_e").otherwise("x_sp_e"),
-        sp_eid=pl.when(pl.col("use_p")).then("p_eid").otherwise("x_sp_eid"),
-        sp_role=pl.when(pl.col("use_p")).then(pl.lit(None, pl.String)).otherwise("x_sp_role"),
+        sp_text=pl.when(pl.col("use_p")).then("p_text").when(pl.col("use_o")).then("o_text").otherwise("x_sp_text"),
+        sp_s=pl.when(pl.col("use_p")).then("p_s").when(pl.col("use_o")).then("o_s").otherwise("x_sp_s"),
+        sp_e=pl.when(pl.col("use_p")).then("p_e").when(pl.col("use_o")).then("o_e").otherwise("x_sp_e"),
+        sp_eid=pl.when(pl.col("use_p")).then("p_eid").when(pl.col("use_o")).then("o_eid").otherwise("x_sp_eid"),
+        sp_role=pl.when(pl.col("use_p") | pl.col("use_o")).then(pl.lit(None, pl.String)).otherwise("x_sp_role"),
     )
     # rule 4: carry-over from the previous resolved event of the article
     # (not from a fronted source of the same sentence: "وحسب "رويترز"، قال في إجابة على سؤال،
