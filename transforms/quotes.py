@@ -89,6 +89,16 @@ both); introducers inside a quotation are ignored.
   after عدم/رفض reports nothing; a short quoted name then an أن clause is the subject (وذكرت
   "نيويورك تايمز" أن); a subject before the verb at a sentence start (وزير المالية الياباني
   يقول إن), pronouns and auxiliaries carrying the previous speaker over instead; بيان لوزارة X.
+* Session 5 rules (from batch 8, then unblinded, checked by reading their firings over a
+  corpus sample): وبين at a sentence start is the verb بيّن (elsewhere "and between"); a stated
+  belief (يعتقد/تعتقد + subject + أن) reports, the impersonal or questioning one (ويُعتقد أن، التي
+  يعتقد، هل تعتقد) is no introducer at all; a long quotation (6+ words) closing its sentence is
+  direct up to 24 words after the verb; a fronted source closed by فإن needs no comma (وبحسب
+  الدراسة فإن، also after a comma inside the sentence) and أورده/نقله open a source; a trailing
+  source may be a definite organisation head (...، بحسب الصحيفة، وفق المرصد); the subject
+  between كان and the verb beats any subject after it (وكانت إدارة الجامعة بيّنت فور ... أن); a
+  participle with no subject in its sentence takes the organisation right after the sentence's
+  opening verb (وكلفت محكمة مدريد ...، معتبرة أن).
 * ``verb`` is the introducer as written without the conjunction و/ف ("أكدت", "مشيراً",
   "وصفه", "بحسب").  ``quote_id`` is 0-based per article in text order of the quote.
 """
