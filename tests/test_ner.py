@@ -68,6 +68,89 @@ def test_viterbi_is_exact(seed):
     assert got == want
 
 
+def test_viterbi_ties_go_to_the_lowest_label():
+    """Equal scores everywhere: every path ties, and the decoder keeps label 0 at each step
+    (CRFsuite's order of labels; the cached and fresh runs of a batch must agree)."""
+    W = ner.Weights(attrs=pl.DataFrame(), trans=[[0.0] * 3 for _ in range(3)], labels=["O", "B-PER", "I-PER"],
+                    roles={}, const={}, wide=pl.DataFrame())
+    t = pl.DataFrame({"r": [0, 1, 2, 3], "sid": [0, 0, 0, 1], "pos": [0, 1, 2, 0]})
+    em = pl.DataFrame({"s0": [1.0, 0.5, 0.0, 2.0], "s1": [1.0, 0.5, 0.0, 2.0], "s2": [1.0, 0.5, 0.0, 2.0]})
+    assert ner._viterbi_core(t, em, W).to_list() == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_viterbi_core_is_exact_with_nine_labels(seed):
+    """The decoder's own steps (no forced-O shortcut) against brute force, 9 labels as the
+    model has, sequences of 1 to 4 tokens given in shuffled row order."""
+    rnd = random.Random(seed)
+    n = 9
+    T = [[rnd.uniform(-2, 2) for _ in range(n)] for _ in range(n)]
+    W = ner.Weights(attrs=pl.DataFrame(), trans=T, labels=ner.LABELS, roles={}, const={}, wide=pl.DataFrame())
+    lens = [rnd.randint(1, 4) for _ in range(6)]
+    rows, ems = [], []
+    for sid, L in enumerate(lens):
+        for pos in range(L):
+            rows.append((len(rows), sid, pos))
+            ems.append([rnd.uniform(-3, 3) for _ in range(n)])
+    t = pl.DataFrame(rows, schema=["r", "sid", "pos"], orient="row")
+    em = pl.DataFrame({f"s{i}": [e[i] for e in ems] for i in range(n)})
+    got = ner._viterbi_core(t, em, W).to_list()
+    want, i = [], 0
+    for L in lens:
+        want += _brute(ems[i:i + L], T)
+        i += L
+    assert got == want
+
+
+def _score_inputs():
+    from transforms.resources import load_resources
+
+    res = load_resources()
+    return ner.load_weights(str(ner.MODEL_PATH)), ner.load_lexicon(res.seeds_dir)
+
+
+def test_key_score_cache_gives_the_fresh_scores_for_seen_and_new_keys():
+    W, lex = _score_inputs()
+    cache = ner.KeyScoreCache(W, lex, max_keys=1000)
+    first = pl.DataFrame({"key": ["قال", "طرابلس", "حفتر", "قال"]})
+    second = pl.DataFrame({"key": ["حفتر", "المحجوب", "زززز"]})
+    cache.scores(first)
+    got = cache.scores(second).sort("key")
+    want = ner.key_scores(second, W, lex).sort("key")
+    from polars.testing import assert_frame_equal
+
+    assert_frame_equal(got, want)
+    assert (cache.hits, cache.misses) == (1, 5)  # حفتر came from the first call
+    assert sorted(cache.frame["key"].to_list()) == sorted(["قال", "طرابلس", "حفتر", "المحجوب", "زززز"])
+    # an unknown word has no weighted attribute... but its shape/length attributes do
+    assert got.filter(pl.col("key") == "زززز").height == 1
+
+
+def test_key_score_cache_is_bounded_by_its_setting():
+    W, lex = _score_inputs()
+    cache = ner.KeyScoreCache(W, lex, max_keys=3)
+    cache.scores(pl.DataFrame({"key": ["قال", "طرابلس"]}))
+    assert cache.frame.height == 2
+    cache.scores(pl.DataFrame({"key": ["حفتر", "المحجوب"]}))  # 4 > 3: starts again from this call's keys
+    assert sorted(cache.frame["key"].to_list()) == ["المحجوب", "حفتر"]
+    cache.scores(pl.DataFrame({"key": ["ا", "ب", "ت", "ث"]}))  # one call's keys alone are more: kept empty
+    assert cache.frame is None
+    off = ner.KeyScoreCache(W, lex, max_keys=0)
+    off.scores(pl.DataFrame({"key": ["قال"]}))
+    assert off.frame is None
+
+
+def test_emissions_with_the_cache_equal_emissions_without():
+    from polars.testing import assert_frame_equal
+
+    W, lex = _score_inputs()
+    t = pl.DataFrame({"sid": [0, 0, 0, 0, 1, 1], "key": ["وقال", "اللواء", "خالد", "المحجوب", "حفتر", "قال"],
+                      "rt": ["O", "O", "B-PER", "I-PER", "B-PER", "O"]})
+    cache = ner.KeyScoreCache(W, lex, max_keys=1000)
+    cache.scores(pl.DataFrame({"key": ["حفتر", "خالد"]}))  # some keys already cached
+    assert_frame_equal(ner.emissions(t, W, lex, "rt", cache=cache), ner.emissions(t, W, lex, "rt"))
+
+
 def test_model_is_small_and_has_a_licence_note():
     model = ROOT / "models" / "ner.crfsuite"
     # ~3.3 MB since c2 = 0.3 (more non-zero weights; dev +0.01, see models/README.md)

@@ -24,7 +24,9 @@ decoder above reproduces CRFsuite's Viterbi exactly (up to ties).
 from __future__ import annotations
 
 import math
+import os
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -425,17 +427,79 @@ def viterbi_cut(o_bias: float | None = None) -> float | None:
     return VITERBI_CUT + (O_BIAS if o_bias is None else o_bias)
 
 
-def emissions(t: pl.DataFrame, W: Weights, lex: pl.DataFrame, rule_col: str | None,
-              o_bias: float | None = None) -> pl.DataFrame:
-    """Per row of ``t`` (``sid``, ``key``, optional rule tags): s0..s8 emission scores."""
-    n = len(W.labels)
-    va = vocab_attributes(t.select("key"), lex)
+def key_scores(keys: pl.DataFrame, W: Weights, lex: pl.DataFrame) -> pl.DataFrame:
+    """One row per distinct ``key`` of ``keys``: ``w<role>_<label>``, the summed weights of
+    the key's attributes in each role (0 when none of them has a weight)."""
+    va = vocab_attributes(keys.select("key"), lex)
     wcols = [c for c in W.wide.columns if c != "attr"]
-    per_key = (
+    agg = (
         va.select("key", attr="a0").explode("attr")
         .join(W.wide, on="attr", how="inner")
         .group_by("key").agg([pl.col(c).sum() for c in wcols])
     )
+    return va.select("key").join(agg, on="key", how="left", maintain_order="left").fill_null(0.0)
+
+
+class KeyScoreCache:
+    """:func:`key_scores` kept across the batches of one process (thread-safe): a batch's
+    vocabulary is mostly words earlier batches had (on ANT in listing order, 70-90 % of a
+    500-file batch's distinct keys), and building a key's attributes and summing their
+    weights is most of the tagger's cost.  Bounded: past ``max_keys`` keys the cache starts
+    again from the current batch's keys (or empty when they alone are more), so memory
+    stays bounded by the setting, not the corpus
+    (``AKHBAR_NER_CACHE_KEYS``, default 300,000 keys ~ 110 MB; 0 turns it off).  A key's
+    scores do not depend on the batch, so cached and fresh scores are the same numbers."""
+
+    def __init__(self, W: Weights, lex: pl.DataFrame, max_keys: int):
+        self.W, self.lex, self.max_keys = W, lex, max_keys
+        self.frame: pl.DataFrame | None = None
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def scores(self, keys: pl.DataFrame) -> pl.DataFrame:
+        """:func:`key_scores` of the distinct keys of ``keys`` (any order)."""
+        keys = keys.select("key").unique()
+        snap = self.frame
+        if self.max_keys <= 0:
+            return key_scores(keys, self.W, self.lex)
+        have = snap.join(keys, on="key", how="semi") if snap is not None else None
+        missing = keys if have is None else keys.join(have.select("key"), on="key", how="anti")
+        new = key_scores(missing, self.W, self.lex)
+        with self.lock:
+            self.hits += keys.height - missing.height
+            self.misses += missing.height
+            cur = self.frame
+            add = new if cur is None else new.join(cur.select("key"), on="key", how="anti")
+            if cur is None or cur.height + add.height > self.max_keys:
+                batch = new if have is None else pl.concat([have, new])
+                self.frame = batch.rechunk() if batch.height <= self.max_keys else None
+            elif add.height:
+                merged = pl.concat([cur, add])
+                self.frame = merged.rechunk() if merged["key"].n_chunks() > 32 else merged
+        return new if have is None else pl.concat([have, new])
+
+
+_SCORE_CACHES: dict[tuple[str, str], KeyScoreCache] = {}
+_SCORE_CACHES_LOCK = threading.Lock()
+
+
+def score_cache(model_path: str, seeds_dir: str) -> KeyScoreCache:
+    """The process's :class:`KeyScoreCache` for this model and these seeds."""
+    with _SCORE_CACHES_LOCK:
+        c = _SCORE_CACHES.get((model_path, seeds_dir))
+        if c is None:
+            c = _SCORE_CACHES[(model_path, seeds_dir)] = KeyScoreCache(
+                load_weights(model_path), load_lexicon(seeds_dir),
+                int(os.environ.get("AKHBAR_NER_CACHE_KEYS", "300000")))
+        return c
+
+
+def emissions(t: pl.DataFrame, W: Weights, lex: pl.DataFrame, rule_col: str | None,
+              o_bias: float | None = None, cache: KeyScoreCache | None = None) -> pl.DataFrame:
+    """Per row of ``t`` (``sid``, ``key``, optional rule tags): s0..s8 emission scores.
+    ``cache`` (built for the same ``W`` and ``lex``) reuses the per-key sums of earlier calls."""
+    n = len(W.labels)
+    per_key = cache.scores(t) if cache is not None else key_scores(t, W, lex)
 
     def const(attr: str) -> list[float]:
         return W.const.get(attr, [0.0] * n)
@@ -470,7 +534,15 @@ def emissions(t: pl.DataFrame, W: Weights, lex: pl.DataFrame, rule_col: str | No
 
 def _viterbi_core(t: pl.DataFrame, em: pl.DataFrame, W: Weights) -> pl.Series:
     """Exact Viterbi over the sequences ``sid`` (rows in sequence order, ``pos`` 0..L-1);
-    returns the best label index per row in the order of ``t``."""
+    returns the best label index per row in the order of ``t``.
+
+    Sequences are ranked by decreasing length, so the rows at position ``p`` are a prefix of
+    those at ``p - 1``: each step is one NumPy max-plus product over every sequence still
+    running (``delta[:, :, None] + T``), steps = the longest sequence.  Ties go to the
+    lowest label index, as ``argmax`` does (a Polars version of the same steps took 10x as
+    long: ~200 expressions per step, bench/RESULTS.md)."""
+    import numpy as np
+
     n = len(W.labels)
     lens = t.group_by("sid").agg(L=pl.len()).sort(["L", "sid"], descending=[True, False])
     lens = lens.with_columns(rank=pl.int_range(pl.len(), dtype=pl.Int64))
@@ -479,49 +551,29 @@ def _viterbi_core(t: pl.DataFrame, em: pl.DataFrame, W: Weights) -> pl.Series:
     ).sort("pos", "rank")
     maxlen = int(lens["L"].max())
     # counts[p] = number of sequences longer than p (a prefix of the rank order)
-    counts = x.group_by("pos").agg(c=pl.len()).sort("pos")["c"].to_list()
-    offs = [0]
-    for c in counts:
-        offs.append(offs[-1] + c)
-    S = x.select([f"s{i}" for i in range(n)])
-    T = W.trans
-    delta = S.slice(0, counts[0]).rename({f"s{i}": f"d{i}" for i in range(n)})
-    step_exprs = []
-    for y in range(n):
-        cands = [pl.col(f"d{yp}") + T[yp][y] for yp in range(n)]
-        mx = pl.max_horizontal(cands)
-        arg = pl.when(cands[0] == mx).then(pl.lit(0, pl.Int8))
-        for yp in range(1, n):
-            arg = arg.when(cands[yp] == mx).then(pl.lit(yp, pl.Int8))
-        step_exprs += [(mx + pl.col(f"s{y}")).alias(f"d{y}"), arg.alias(f"b{y}")]
-    dmax = pl.max_horizontal([pl.col(f"d{i}") for i in range(n)])
-    argmax = pl.when(pl.col("d0") == dmax).then(pl.lit(0, pl.Int8))
-    for i in range(1, n):
-        argmax = argmax.when(pl.col(f"d{i}") == dmax).then(pl.lit(i, pl.Int8))
-    bps: list[pl.DataFrame] = [pl.DataFrame()]
-    finals: list[pl.Series] = []  # step p: argmax for the sequences ending at p
-    dcols = [f"d{y}" for y in range(n)]
-    bcols = [f"b{y}" for y in range(n)]
+    counts = np.append(np.bincount(x["pos"].to_numpy(), minlength=maxlen), 0)
+    offs = np.concatenate([[0], np.cumsum(counts)])
+    S = x.select([f"s{i}" for i in range(n)]).to_numpy().astype(np.float64, copy=False)
+    T = np.asarray(W.trans, dtype=np.float64)
+    delta = S[: counts[0]]
+    bps: list = [None]  # bps[p][seq, to] = best previous label
+    finals: list = []  # finals[p] = best last label of the sequences that end at p
     for p in range(1, maxlen + 1):
-        cp = counts[p] if p < maxlen else 0
-        finals.append(delta.slice(cp).select(argmax.alias("y"))["y"])
+        cp = int(counts[p])
+        finals.append(delta[cp:].argmax(axis=1))
         if p == maxlen:
             break
-        st = pl.concat([delta.head(cp), S.slice(offs[p], cp)], how="horizontal").select(step_exprs)
-        bps.append(st.select(bcols))
-        delta = st.select(dcols)
-    labels_at: list[pl.Series] = [pl.Series("y", [], dtype=pl.Int8)] * maxlen
+        cand = delta[:cp, :, None] + T[None, :, :]  # [sequence, from, to]
+        bp = cand.argmax(axis=1)
+        bps.append(bp)
+        delta = np.take_along_axis(cand, bp[:, None, :], axis=1)[:, 0, :] + S[offs[p] : offs[p] + cp]
+    y = np.empty(len(S), dtype=np.int64)
     cur = finals[maxlen - 1]
-    labels_at[maxlen - 1] = cur
-    pick = pl.when(pl.col("cur") == 0).then(pl.col("b0"))
-    for y in range(1, n):
-        pick = pick.when(pl.col("cur") == y).then(pl.col(f"b{y}"))
+    y[offs[maxlen - 1] : offs[maxlen]] = cur
     for p in range(maxlen - 2, -1, -1):
-        prev = bps[p + 1].with_columns(cur=cur).select(pick.alias("y"))["y"]
-        cur = pl.concat([prev, finals[p]])
-        labels_at[p] = cur
-    y = pl.concat(labels_at)
-    return x.select("r").with_columns(y=y.cast(pl.Int64)).sort("r")["y"]
+        cur = np.concatenate([bps[p + 1][np.arange(len(cur)), cur], finals[p]])
+        y[offs[p] : offs[p + 1]] = cur
+    return x.select("r").with_columns(y=pl.Series(y)).sort("r")["y"]
 
 
 def viterbi(t: pl.DataFrame, em: pl.DataFrame, W: Weights, cut: float | None = None) -> pl.Series:
@@ -580,10 +632,11 @@ def tag_table(t: pl.DataFrame, rt: pl.Series, res: Resources, model_path: str = 
     given the rule tags ``rt``."""
     W = load_weights(str(model_path or MODEL_PATH))
     lex = load_lexicon(res.seeds_dir)
+    cache = score_cache(str(model_path or MODEL_PATH), res.seeds_dir)
     new = (pl.col("sid") != pl.col("sid").shift(1)).fill_null(True)
     doc = ["article_id"] if DOC_FEATURE and "article_id" in t.columns else []
     x = t.select("r", "sid", "key", *doc, pos=pl.col("r") - pl.when(new).then(pl.col("r")).forward_fill()).with_columns(rt=rt)
-    em = emissions(x, W, lex, "rt")
+    em = emissions(x, W, lex, "rt", cache=cache)
     y = viterbi(x, em, W, viterbi_cut())
     return y.replace_strict(list(range(len(W.labels))), W.labels, return_dtype=pl.String).alias("pred")
 
