@@ -324,3 +324,30 @@ def test_a_multi_word_gazetteer_place_wins_over_a_model_person():
     """The tagger reads "بيونغ يانغ" as a person; the gazetteer's exact two-word name wins."""
     _, m = mentions_of("وأعلنت بيونغ يانغ أنها ستعلق التجارب.")
     assert m.select("type", "surface", "canonical_name").rows() == [("LOC", "بيونغ يانغ", "بيونغ يانغ")]
+
+
+def test_a_naming_verb_is_cut_from_the_start_of_a_person():
+    """وتدعى/يدعى/المدعو ("named") introduce a name and are no part of it."""
+    text, m = mentions_of(
+        "ونقلت الصحيفة عن المرأة المنشقة التي صدر بحقها الحكم وتدعى لينا- وهو ليس اسمها الحقيقي- أن الحكم صدر أمس.",
+        "وقال المدعو عمر عبداللطيف إنه بريء.",
+    )
+    _check_offsets(text, m)
+    per = m.filter(pl.col("type") == "PER")
+    assert per["surface"].to_list() == ["لينا", "عمر عبداللطيف"]
+    assert per["start_char"][0] == text.index("لينا")
+
+
+def test_a_naming_verb_inside_a_person_keeps_the_name_after_it():
+    """"مواطنة تدعى رانية" ("a citizen named Rania"): the person is the name after the verb."""
+    text, m = mentions_of("وقالت مواطنة تدعى رانية السبت إن قذائف أصابت منزلها.")
+    _check_offsets(text, m)
+    assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["رانية"]
+
+
+def test_a_naming_word_closing_a_person_is_cut():
+    """"صلاح الملقب بالفرعون" ("Salah, nicknamed ..."): the person ends before الملقب."""
+    text, m = mentions_of("وأضاف صلاح الملقب بالفرعون المصري: أستمتع باللعب هنا.")
+    _check_offsets(text, m)
+    assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["صلاح"]
+

@@ -850,6 +850,55 @@ def _cut_at_outlets(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.Data
     ).drop("_cut", "_do")
 
 
+def _span_rows(m: pl.DataFrame, keep: pl.Expr) -> pl.DataFrame:
+    """_i (row of ``m``), r_start, r_end, r (every token row of the kept spans)."""
+    return m.with_row_index("_i").filter(keep).select(
+        "_i", rs=pl.col("r_start").cast(pl.Int64), re=pl.col("r_end").cast(pl.Int64),
+        r=pl.int_ranges(pl.col("r_start").cast(pl.Int64), pl.col("r_end").cast(pl.Int64) + 1),
+    ).explode("r")
+
+
+def _cut_naming_words(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.DataFrame:
+    """A word that introduces a name (seeds/naming_words.csv: تدعى، يدعى، المدعو، الملقب ...,
+    also with و/ف) is no part of a person.  A person holding one is the name after it
+    ("وتدعى لينا" -> لينا, "مواطنة تدعى رانية" -> رانية, up to a second naming word), or,
+    when nothing follows it, the words before it ("صلاح الملقب" -> صلاح); a naming word
+    alone is no mention."""
+    nw = res.naming_words
+    if nw is None or nw.height == 0 or m.height == 0:
+        return m
+    keys = nw["key"].implode()
+    naming = t.select(
+        "r", nm=pl.col("key").is_in(keys) | (pl.col("key").str.contains("^[وف]") & pl.col("key").str.slice(1).is_in(keys)),
+    )
+    x = _span_rows(m, pl.col("type") == "PER").join(naming, on="r", how="left").filter(pl.col("nm"))
+    if x.height == 0:
+        return m
+    f = x.group_by("_i").agg(f=pl.col("r").min(), rs=pl.col("rs").first(), re=pl.col("re").first())
+    g = x.join(f.select("_i", "f"), on="_i").filter(pl.col("r") > pl.col("f")).group_by("_i").agg(g=pl.col("r").min())
+    f = f.join(g, on="_i", how="left").with_columns(
+        after=pl.col("f") < pl.col("re"),
+    ).with_columns(
+        ns=pl.when(pl.col("after")).then(pl.col("f") + 1).otherwise(pl.col("rs")),
+        ne=pl.when(pl.col("after")).then(pl.min_horizontal(pl.col("re"), pl.col("g").fill_null(pl.col("re") + 1) - 1))
+        .otherwise(pl.col("f") - 1),
+    )
+    gn = t.select(ns="r", gn_n_new=pl.when(pl.col("gn_key").is_not_null()).then(pl.col("gn_n")).otherwise(0).cast(pl.Int64))
+    f = f.join(gn, on="ns", how="left")
+    out = m.with_row_index("_i").join(f.select("_i", "ns", "ne", "after", "gn_n_new"), on="_i", how="left", maintain_order="left")
+    hit = pl.col("ns").is_not_null()
+    out = out.filter(~hit | (pl.col("ns") <= pl.col("ne"))).with_columns(
+        n_strip=pl.when(hit & pl.col("after")).then(pl.col("gn_n_new").fill_null(0)).otherwise(pl.col("n_strip")).cast(m.schema["n_strip"]),
+        title=pl.when(hit & pl.col("after") & (pl.col("ns") > pl.col("r_start") + 1)).then(None).otherwise(pl.col("title")),
+        canon=pl.when(hit).then(None).otherwise(pl.col("canon")),
+        r_start=pl.coalesce(pl.col("ns").cast(m.schema["r_start"]), pl.col("r_start")),
+        r_end=pl.coalesce(pl.col("ne").cast(m.schema["r_end"]), pl.col("r_end")),
+    ).with_columns(
+        r_len=(pl.col("r_end") - pl.col("r_start")).cast(m.schema["r_len"]),
+    )
+    return out.select(m.columns)
+
+
 def _touches(t: pl.DataFrame, spans: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
     """r_start, r_end, touch: does each span of ``spans`` share a token with ``other``."""
     if spans.height == 0:
@@ -877,6 +926,7 @@ def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,
         return pl.DataFrame(schema=MENTION_SCHEMA)
     t, vocab = token_table(tokens, res)
     m = _cut_at_outlets(t, mention_spans(t, res, model), res)
+    m = _cut_naming_words(t, m, res)
 
     # geometry and surface
     m = m.with_row_index("mid").join(

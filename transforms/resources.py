@@ -75,6 +75,8 @@ class Resources:
       places:      key, name, canonical, country_code, kind, ambiguous(bool)
       speech_verbs:key, form, lemma, kind (verb|participle|describe|noun|source), takes
       stopwords:   key, word, kind  (several rows per key allowed)
+      naming_words: key, form, kind (verb|participle): words that introduce a name
+                   (وتدعى، المدعو، الملقب); read after the tagger, never a model feature
     Multi-token entries of all lexicons: ``ngrams``: key ("w1 w2 .."), first_key, n_tokens,
       type (GN|TITLE|ORG|LOC), payload (title form / canonical name), ambiguous.
     """
@@ -87,6 +89,7 @@ class Resources:
     stopwords: pl.DataFrame
     ngrams: pl.DataFrame
     seeds_dir: str = field(default="")
+    naming_words: pl.DataFrame | None = field(default=None)
 
     def stop_keys(self, *kinds: str) -> list[str]:
         df = self.stopwords
@@ -123,6 +126,8 @@ def _load(seeds_dir: str) -> Resources:
     places = places.with_columns(pl.col("ambiguous") == "1")
     sv = _keyed(_read(d / "speech_verbs.csv"), "form").unique("key", keep="first", maintain_order=True)
     sw = _keyed(_read(d / "stopwords.csv"), "word").unique(["key", "kind"], maintain_order=True)
+    naming = (_keyed(_read(d / "naming_words.csv"), "form").unique("key", keep="first", maintain_order=True)
+              if (d / "naming_words.csv").exists() else pl.DataFrame(schema={"key": pl.String, "form": pl.String, "kind": pl.String}))
 
     ngrams = pl.concat(
         [
@@ -146,6 +151,7 @@ def _load(seeds_dir: str) -> Resources:
         stopwords=sw.select("key", "word", "kind"),
         ngrams=ngrams,
         seeds_dir=seeds_dir,
+        naming_words=naming.select("key", "form", "kind"),
     )
 
 
