@@ -351,3 +351,11 @@ def test_a_naming_word_closing_a_person_is_cut():
     _check_offsets(text, m)
     assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["صلاح"]
 
+
+def test_the_first_of_conjoined_persons_is_a_person():
+    """A given name + family name right before و + a person is a person too (parallel
+    conjuncts): the tagger found only the second one."""
+    text, m = mentions_of("وقال سعيد الحربي وجمال عسيري إن المشروع سينتهي قريبا.")
+    _check_offsets(text, m)
+    assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["سعيد الحربي", "جمال عسيري"]
+

@@ -1036,3 +1036,9 @@ def test_a_participle_takes_the_organisation_right_after_the_sentence_verb():
     _, q = run("قال تشابي ألونسو إنه بريء.",
                "وكلفت محكمة مدريد بداية النظر بهذه القضية، لكنها أغلقت الملف، معتبرة أن المقصود لا يتجاوز حدود الدخل.")
     assert q.select("verb", "speaker_text", "speaker_type").rows()[1] == ("معتبرة", "محكمة مدريد", "organization")
+
+
+def test_conjoined_speakers_give_the_first_conjunct():
+    """Annotation rule: "وقال X وY إن" is attributed to X (the entity stage must find X)."""
+    _, q = run("وقال سعيد الحربي وجمال عسيري إن الوعود المتكررة من الشركة لم تنفذ.")
+    expect(q, [("indirect", "الوعود المتكررة من الشركة لم تنفذ", "قال", "سعيد الحربي")])

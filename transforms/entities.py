@@ -899,6 +899,73 @@ def _cut_naming_words(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.Da
     return out.select(m.columns)
 
 
+def _first_conjunct(t: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
+    """Persons joined by و: a given name + one family-name word right before a person whose
+    first word carries the conjunction (a comma may come between) is a person too ("وقال
+    سعيد الحربي وجمال عسيري" -> سعيد الحربي; "عمر الكربولي وعصام الزوبعي"; "وتركي الجلفان
+    وماجد الخيبري"): the tagger often finds only the last.  Run twice, so a chain of three
+    is filled backwards.  The given name may carry و itself (a middle conjunct); an
+    ambiguous one (سعيد، باسم "in the name of") needs a speech verb, a title, punctuation
+    or the sentence start before it.  Not when the word before could continue the name
+    backward (a given name, a joiner: the name would be cut), nor when either word is
+    already in a mention.  A title right before goes to ``title``."""
+    for _ in range(2):
+        m = _first_conjunct_once(t, m)
+    return m
+
+
+def _first_conjunct_once(t: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
+    if m.height == 0:
+        return m
+    cov = _covered(t, m)
+    tt = t.select(
+        "r", "sid", cov=cov,
+        first_ok=pl.col("gn_key").is_not_null() & (
+            (pl.col("gn_n") == 0) | ((pl.col("gn_n") == 1) & pl.col("key").str.starts_with("و"))) & ~pl.col("stop"),
+        fam_ok=(pl.col("name_like") | pl.col("gn0") | pl.col("nisba")) & ~pl.col("joiner") & ~pl.col("stop"),
+        back=pl.col("gn0") | pl.col("joiner") | pl.col("abd") | pl.col("abu"),
+        title_form="title_form",
+        amb=pl.col("gn_amb").fill_null(False),
+        opens=pl.col("sv") | pl.col("title_key").is_not_null() | pl.col("is_punct"),
+        comma=pl.col("token").is_in(["،", ","]),
+        gn_n="gn_n",
+    )
+    conj = m.filter(pl.col("type") == "PER").select(rc=pl.col("r_start").cast(pl.Int64), nc=pl.col("n_strip")).join(
+        t.select(rc="r", csid="sid", ckey="key", cgn="gn_key"), on="rc", how="left"
+    ).filter(pl.col("ckey").str.starts_with("و") & ((pl.col("nc") >= 1) | pl.col("cgn").is_null()))
+    if conj.height == 0:
+        return m
+
+    def at(k: int, *cols: str) -> pl.DataFrame:
+        return tt.select(pl.col("r") + k, *[pl.col(c).alias(f"{c}{k}") for c in ("sid",) + cols])
+
+    parts = []
+    for gap in (0, 1):  # "X Y وZ" or "X Y، وZ"
+        c = conj.with_columns(r=pl.col("rc") - 2 - gap)
+        if gap:
+            c = c.join(tt.select(r=pl.col("r") - 1, comma_g="comma"), on="r", how="left").filter(pl.col("comma_g").fill_null(False))
+        parts.append(c.select("rc", "csid", "r"))
+    c = (
+        pl.concat(parts)
+        .join(at(0, "cov", "first_ok", "amb", "gn_n"), on="r", how="left")
+        .join(at(-1, "cov", "fam_ok"), on="r", how="left")
+        .join(at(1, "back", "title_form", "opens"), on="r", how="left")
+    ).with_columns(same1=(pl.col("sid1") == pl.col("csid")).fill_null(False)).filter(
+        (pl.col("sid0") == pl.col("csid")) & (pl.col("sid-1") == pl.col("csid"))
+        & pl.col("first_ok0") & pl.col("fam_ok-1") & ~pl.col("cov0") & ~pl.col("cov-1")
+        & ~(pl.col("same1") & pl.col("back1").fill_null(False))
+        & (~pl.col("amb0") | ~pl.col("same1") | pl.col("opens1").fill_null(False))
+    ).unique("r")
+    if c.height == 0:
+        return m
+    new = c.select(
+        r_start=pl.col("r"), r_end=pl.col("r") + 1, n_strip=pl.col("gn_n0").cast(pl.Int64), ll=pl.lit(False),
+        title=pl.when(pl.col("same1")).then(pl.col("title_form1")),
+        type=pl.lit("PER"), canon=pl.lit(None, pl.String), prio=pl.lit(0), r_len=pl.lit(1, pl.Int64),
+    ).cast({k: m.schema[k] for k in m.columns})
+    return pl.concat([m, new.select(m.columns)]).sort("r_start")
+
+
 def _touches(t: pl.DataFrame, spans: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
     """r_start, r_end, touch: does each span of ``spans`` share a token with ``other``."""
     if spans.height == 0:
@@ -927,6 +994,7 @@ def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,
     t, vocab = token_table(tokens, res)
     m = _cut_at_outlets(t, mention_spans(t, res, model), res)
     m = _cut_naming_words(t, m, res)
+    m = _first_conjunct(t, m)
 
     # geometry and surface
     m = m.with_row_index("mid").join(
