@@ -359,3 +359,16 @@ def test_the_first_of_conjoined_persons_is_a_person():
     _check_offsets(text, m)
     assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["سعيد الحربي", "جمال عسيري"]
 
+
+def test_an_organisation_stops_before_the_object_of_its_verb():
+    """A nisba closing an organisation name, then a definite noun that cannot be its
+    adjective (another gender, a verbal noun): the noun is the verb's object."""
+    text, m = mentions_of("وتبنت حركة الشباب الصومالية الهجوم في بيان.",
+                          "وعارضت الحكومة السويسرية العقوبات التي فرضتها واشنطن.")
+    _check_offsets(text, m)
+    assert m.filter(pl.col("type") == "ORG")["surface"].to_list() == ["حركة الشباب الصومالية", "الحكومة السويسرية"]
+
+
+def test_an_organisation_keeps_an_adjective_that_agrees_with_its_nisba():
+    _, m = mentions_of("وقالت الحكومة الليبية المؤقتة إن الوضع مستقر.", "وقال الجيش السوري الحر إن الهجوم فشل.")
+    assert m.filter(pl.col("type") == "ORG")["surface"].to_list() == ["الحكومة الليبية المؤقتة", "الجيش السوري الحر"]

@@ -966,6 +966,51 @@ def _first_conjunct_once(t: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([m, new.select(m.columns)]).sort("r_start")
 
 
+def _cut_org_at_object(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.DataFrame:
+    """An organisation phrase ends at a nisba adjective that closes its name when the next
+    definite word cannot be that nisba's adjective: it has the other gender (ة or not:
+    "حركة الشباب الصومالية الهجوم", "الحكومة السويسرية العقوبات"), or it is a verbal noun
+    (التـ..., فُعول: "حزب العمال الكردستاني الهجوم", "الاتحاد الأوروبي التوصل") or a time
+    word ("الجيش السوري الشهر الماضي").  That word is the verb's object (or an adjunct, or
+    an adjective of a word before the organisation: "رئيس الحكومة الأردنية السابق").  A
+    gazetteer name is never cut."""
+    from transforms.quote_tokens import load_lexicon as quote_lexicon
+
+    if m.height == 0:
+        return m
+    times = pl.Series(list(quote_lexicon(res.seeds_dir).time_words) + res.stop_keys("time"), dtype=pl.String).implode()
+    nis = pl.col("def_bare") & pl.col("key").str.contains(r"(?:ي|يه|يين|يون)$")
+    tt = t.select(
+        "r", "sid",
+        nis_m=pl.col("def_bare") & pl.col("key").str.ends_with("ي"),
+        nis_f=pl.col("def_bare") & pl.col("key").str.ends_with("يه"),
+        obj=pl.col("def_bare") & pl.col("is_word") & ~nis & ~pl.col("clitic_def"),
+        # feminine: ة, or a feminine elative (العليا، الكبرى, ا / ى)
+        fem=pl.col("key").str.contains(r"[ها]$") | pl.col("token").str.ends_with("ى"),
+        # verbal nouns: التفعيل / التفعّل / التفاعل, فُعول (الهجوم); not participles (المكون)
+        masdar=pl.col("key").str.contains(r"^الت...") | pl.col("key").str.contains(r"^ال[^اويم][^اوي]و[^اوي]$"),
+        # time nouns (الشهر، الأسبوع), not time adjectives (المقبلة، القادم)
+        time=pl.col("key").is_in(times) & ~pl.col("key").str.contains(r"^(?:الم|القادم|الفائت)"),
+    )
+    nxt_ = tt.select(pl.col("r") - 1, sid_n="sid", obj_n="obj", fem_n="fem", masdar_n="masdar", time_n="time")
+    x = _span_rows(m, (pl.col("type") == "ORG") & pl.col("canon").is_null() & (pl.col("r_len") >= 1)).filter(
+        pl.col("r") < pl.col("re")
+    ).join(tt, on="r", how="left").join(nxt_, on="r", how="left").filter(
+        (pl.col("sid_n") == pl.col("sid")) & pl.col("obj_n")
+        & (
+            (pl.col("nis_f") & ~pl.col("fem_n"))
+            | ((pl.col("nis_m") | pl.col("nis_f")) & (pl.col("masdar_n") | pl.col("time_n")))
+            | (pl.col("nis_m") & pl.col("fem_n"))
+        )
+    ).group_by("_i").agg(cut=pl.col("r").min())
+    if x.height == 0:
+        return m
+    out = m.with_row_index("_i").join(x, on="_i", how="left", maintain_order="left").with_columns(
+        r_end=pl.coalesce(pl.col("cut").cast(m.schema["r_end"]), pl.col("r_end")),
+    ).with_columns(r_len=(pl.col("r_end") - pl.col("r_start")).cast(m.schema["r_len"]))
+    return out.select(m.columns)
+
+
 def _touches(t: pl.DataFrame, spans: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
     """r_start, r_end, touch: does each span of ``spans`` share a token with ``other``."""
     if spans.height == 0:
@@ -995,6 +1040,7 @@ def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,
     m = _cut_at_outlets(t, mention_spans(t, res, model), res)
     m = _cut_naming_words(t, m, res)
     m = _first_conjunct(t, m)
+    m = _cut_org_at_object(t, m, res)
 
     # geometry and surface
     m = m.with_row_index("mid").join(
