@@ -372,3 +372,13 @@ def test_an_organisation_stops_before_the_object_of_its_verb():
 def test_an_organisation_keeps_an_adjective_that_agrees_with_its_nisba():
     _, m = mentions_of("وقالت الحكومة الليبية المؤقتة إن الوضع مستقر.", "وقال الجيش السوري الحر إن الهجوم فشل.")
     assert m.filter(pl.col("type") == "ORG")["surface"].to_list() == ["الحكومة الليبية المؤقتة", "الجيش السوري الحر"]
+
+
+def test_a_foreign_name_keeps_its_initial_fa():
+    """ف before a consonant in a name no lexicon knows is the name's first letter (فرانس،
+    فنزويلا، فودافون), not the conjunction; a lexicon name still loses a real ف (فروسيا)."""
+    text, m = mentions_of("ونقلت فرانس برس عن مصدر أن الأزمة في فنزويلا تتفاقم.", "فروسيا تدعم الحكومة.")
+    _check_offsets(text, m)
+    surf = m.filter(pl.col("type").is_in(["ORG", "LOC"]))["surface"].to_list()
+    assert "فرانس برس" in surf and "رانس برس" not in surf
+    assert "روسيا" in surf

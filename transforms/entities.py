@@ -1011,6 +1011,32 @@ def _cut_org_at_object(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.D
     return out.select(m.columns)
 
 
+def _keep_initial_fa(t: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
+    """A model organisation or place whose first word starts with ف + a consonant and is no
+    lexicon word keeps its ف: it is the name's first letter (فرانس برس، فنزويلا، فلوريدا،
+    فودافون), not the conjunction, which the model-span clitic rule stripped (n_strip 1).
+    A place or organisation head the lexicons found after stripping ف (فروسيا) and ف before
+    ال (فالدوحة) still lose it."""
+    if m.height == 0:
+        return m
+    f = t.select(
+        r_start="r",
+        _fa=pl.col("key").str.contains(r"^ف[^ا]") & ~pl.col("key").str.starts_with("فلل"),
+        _lex_loc=pl.col("place_key").is_not_null() & (pl.col("place_n") == 1),
+        _lex_org=pl.col("orgh_key").is_not_null() & (pl.col("orgh_n") == 1),
+    )
+    out = m.join(f.with_columns(pl.col("r_start").cast(m.schema["r_start"])), on="r_start", how="left", maintain_order="left")
+    keep = (
+        pl.col("type").is_in(["ORG", "LOC"]) & (pl.col("n_strip") == 1) & pl.col("_fa").fill_null(False)
+        & ~((pl.col("type") == "LOC") & pl.col("_lex_loc").fill_null(False))
+        & ~((pl.col("type") == "ORG") & pl.col("_lex_org").fill_null(False))
+        & pl.col("canon").is_null()
+    )
+    return out.with_columns(
+        n_strip=pl.when(keep).then(0).otherwise(pl.col("n_strip")).cast(m.schema["n_strip"]),
+    ).select(m.columns)
+
+
 def _touches(t: pl.DataFrame, spans: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
     """r_start, r_end, touch: does each span of ``spans`` share a token with ``other``."""
     if spans.height == 0:
@@ -1041,6 +1067,7 @@ def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,
     m = _cut_naming_words(t, m, res)
     m = _first_conjunct(t, m)
     m = _cut_org_at_object(t, m, res)
+    m = _keep_initial_fa(t, m)
 
     # geometry and surface
     m = m.with_row_index("mid").join(
