@@ -1042,3 +1042,10 @@ def test_conjoined_speakers_give_the_first_conjunct():
     """Annotation rule: "وقال X وY إن" is attributed to X (the entity stage must find X)."""
     _, q = run("وقال سعيد الحربي وجمال عسيري إن الوعود المتكررة من الشركة لم تنفذ.")
     expect(q, [("indirect", "الوعود المتكررة من الشركة لم تنفذ", "قال", "سعيد الحربي")])
+
+
+def test_a_naming_word_is_no_part_of_the_speaker_name():
+    """"وقال شاهد العيان ويدعى كيلانا إن": the speaker is كيلانا; ويدعى ("named") is neither
+    a name word after the role nor part of the name."""
+    _, q = run("وقال شاهد العيان ويدعى كيلانا إن الإمام جرى نحو الباب.")
+    assert q.select("speaker_text", "speaker_type").rows() == [("كيلانا", "person")]

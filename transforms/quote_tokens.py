@@ -63,6 +63,7 @@ class QuoteLexicon:
     not_subject: list[str] = ()  # keys of prepositional words that never start a subject (بمثابة)
     quantifiers: list[str] = ()  # keys of partitive heads (عدد من الأهالي): the من-phrase is the subject's
     outlets: list[str] = ()  # keys of first words of news outlets (بي بي سي، رويترز): لـ + one is an addressee
+    naming: list[str] = ()  # keys of words that introduce a name (ويدعى، المدعو; seeds/naming_words.csv): no name word
 
     def speaker_heads(self, type_: str) -> list[str]:
         return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
@@ -98,6 +99,8 @@ def _load(seeds_dir: str) -> QuoteLexicon:
     not_subject = allp.filter(pl.col("kind") == "not_subject")["key"].unique().to_list()
     quantifiers = allp.filter(pl.col("kind") == "quantifier")["key"].unique().to_list()
     outlets = allp.filter(pl.col("kind") == "outlet")["key"].unique().to_list()
+    naming = (_keyed(_read(d / "naming_words.csv"), "form")["key"].unique().to_list()
+              if (d / "naming_words.csv").exists() else [])
     honorifics = allp.filter(pl.col("kind") == "pronoun_subject").select(
         k=match_key(pl.col("lemma")))["k"].unique().to_list()
     express = allp.filter(pl.col("kind") == "express").select(
@@ -133,6 +136,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         not_subject=not_subject,
         quantifiers=quantifiers,
         outlets=outlets,
+        naming=naming,
     )
 
 

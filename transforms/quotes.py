@@ -364,10 +364,12 @@ def _window(at: pl.DataFrame, centers: pl.Series, before: int, after: int, res: 
     heads = pl.Series(res.speaker_heads("person") + res.speaker_heads("organization") + res.name_heads,
                       dtype=pl.String).implode()
     stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
+    naming = pl.Series(list(res.naming), dtype=pl.String).implode()
     return at[rows].with_columns(k=match_key(pl.col("norm").fill_null(pl.col("token")))).with_columns(
         namey=pl.col("k").str.contains(r"^[\x{0621}-\x{064A}]{2,}$") & ~pl.col("k").is_in(stop)
         & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(_NOT_NAME_RE)
-        & ~(pl.col("k").str.contains(r"^[وفبلك]") & pl.col("k").str.slice(1).is_in(heads)),  # بنادي
+        & ~(pl.col("k").str.contains(r"^[وفبلك]") & pl.col("k").str.slice(1).is_in(heads))  # بنادي
+        & ~(pl.col("k").is_in(naming) | (pl.col("k").str.contains(r"^[وف]") & pl.col("k").str.slice(1).is_in(naming))),  # ويدعى
     )
 
 
@@ -1727,9 +1729,13 @@ def quotes(
     # speaker_role
     is_comma = t.select(pl.col("token").is_in(["،", ","]))["token"]
     # (the given name علي is written with ي; its key is that of the preposition على)
+    # (a naming word, seeds/naming_words.csv: "شاهد العيان ويدعى كيلانا" -> كيلانا, is no name)
+    naming = pl.Series(list(res.naming), dtype=pl.String).implode()
     not_name = t.select(
         (~pl.col("is_word") | pl.col("stop") | pl.col("func") | pl.col("sv") | pl.col("comp")
-         | pl.col("block") | pl.col("key").str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)"))
+         | pl.col("block") | pl.col("key").str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)")
+         | pl.col("key").is_in(naming)
+         | (pl.col("key").str.contains("^[وف]") & pl.col("key").str.slice(1).is_in(naming)))
         & (pl.col("token") != "علي")
     )["is_word"]
     P_notname = _Prefix(not_name)
