@@ -52,6 +52,14 @@ Rules (first version; see also docs in ``seeds/README.md`` for the lexicons):
 * Overlaps: PER first (the ORG rule stops at PER tokens); then all candidates sorted by
   start, longest first, PER > ORG > LOC on ties; a candidate overlapping an earlier kept
   one is dropped.
+* After the tagger (``entity_mentions``; no model input changes, see docs/decisions.md):
+  لـ + a news outlet ends a mention (``_cut_at_outlets``); a naming word (seeds/naming_words.csv:
+  وتدعى، المدعو، الملقب) is cut from a person, which keeps the name after it, else the words
+  before it (``_cut_naming_words``); a given name + family name right before و + a person is a
+  person too (``_first_conjunct``: "وقال سعيد الحربي وجمال عسيري"); an organisation ends at a
+  nisba followed by a definite word that cannot be its adjective (other gender, verbal noun,
+  time noun: "حركة الشباب الصومالية الهجوم"; ``_cut_org_at_object``); a model ORG/LOC keeps an
+  initial ف + consonant when the word is no lexicon word (فرانس برس; ``_keep_initial_fa``).
 * Canonical names: a multi-token PER's canonical name is its dediacritised surface.  A
   single-token PER (surname "حفتر", or a given name/title-triggered single name) resolves to
   the full PER mention (>= 2 tokens) of the same article that ends (surname) or starts
