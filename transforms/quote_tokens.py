@@ -25,7 +25,7 @@ Lexicons (``seeds/``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,16 +64,24 @@ class QuoteLexicon:
     quantifiers: list[str] = ()  # keys of partitive heads (عدد من الأهالي): the من-phrase is the subject's
     outlets: list[str] = ()  # keys of first words of news outlets (بي بي سي، رويترز): لـ + one is an addressee
     naming: list[str] = ()  # keys of words that introduce a name (ويدعى، المدعو; seeds/naming_words.csv): no name word
+    # answers of speaker_heads / stop_keys (asked a few hundred times per batch, always the same)
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def speaker_heads(self, type_: str) -> list[str]:
-        return self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
+        got = self._memo.get(("heads", type_))
+        if got is None:
+            got = self._memo[("heads", type_)] = self.heads.filter(pl.col("type") == type_)["key"].unique().to_list()
+        return list(got)
 
     @property
     def quote_chars(self) -> list[str]:
         return sorted(set(self.open_marks + self.close_marks + self.alt_marks))
 
     def stop_keys(self, *kinds: str) -> list[str]:
-        return self.stop.filter(pl.col("kind").is_in(list(kinds)))["key"].unique().to_list()
+        got = self._memo.get(("stop", kinds))
+        if got is None:
+            got = self._memo[("stop", kinds)] = self.stop.filter(pl.col("kind").is_in(list(kinds)))["key"].unique().to_list()
+        return list(got)
 
 
 def _read(path: Path) -> pl.DataFrame:
