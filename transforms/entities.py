@@ -866,6 +866,21 @@ def _span_rows(m: pl.DataFrame, keep: pl.Expr) -> pl.DataFrame:
     ).explode("r")
 
 
+def _rows_at(t: pl.DataFrame, r: pl.Series, cols: list[str], suffix: str = "") -> pl.DataFrame:
+    """Columns ``cols`` of the token rows ``r`` (a :func:`token_table` has r = 0..n-1), null
+    where ``r`` is outside the table; one row per value of ``r``, in its order.  The steps
+    after the tagger look at a few rows around each mention: gathering those rows costs
+    the size of the mentions, where a join with shifted copies of the whole table cost its
+    size."""
+    n = t.height
+    r = r.cast(pl.Int64)
+    ok = ((r >= 0) & (r < n)).fill_null(False)
+    idx = r.fill_null(0).clip(0, max(n - 1, 0))
+    got = t.select([pl.col(c).gather(idx) for c in cols]) if n else pl.DataFrame(
+        {c: pl.Series([None] * len(r), dtype=t.schema[c]) for c in cols})
+    return got.select([pl.when(pl.lit(ok)).then(pl.col(c)).alias(c + suffix) for c in cols])
+
+
 def _cut_naming_words(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.DataFrame:
     """A word that introduces a name (seeds/naming_words.csv: تدعى، يدعى، المدعو، الملقب ...,
     also with و/ف) is no part of a person.  A person holding one is the name after it
@@ -876,10 +891,9 @@ def _cut_naming_words(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.Da
     if nw is None or nw.height == 0 or m.height == 0:
         return m
     keys = nw["key"].implode()
-    naming = t.select(
-        "r", nm=pl.col("key").is_in(keys) | (pl.col("key").str.contains("^[وف]") & pl.col("key").str.slice(1).is_in(keys)),
-    )
-    x = _span_rows(m, pl.col("type") == "PER").join(naming, on="r", how="left").filter(pl.col("nm"))
+    x = _span_rows(m, pl.col("type") == "PER")
+    key = _rows_at(t, x["r"], ["key"])["key"]
+    x = x.with_columns(nm=key.is_in(keys) | (key.str.contains("^[وف]") & key.str.slice(1).is_in(keys))).filter(pl.col("nm"))
     if x.height == 0:
         return m
     f = x.group_by("_i").agg(f=pl.col("r").min(), rs=pl.col("rs").first(), re=pl.col("re").first())
@@ -891,8 +905,8 @@ def _cut_naming_words(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.Da
         ne=pl.when(pl.col("after")).then(pl.min_horizontal(pl.col("re"), pl.col("g").fill_null(pl.col("re") + 1) - 1))
         .otherwise(pl.col("f") - 1),
     )
-    gn = t.select(ns="r", gn_n_new=pl.when(pl.col("gn_key").is_not_null()).then(pl.col("gn_n")).otherwise(0).cast(pl.Int64))
-    f = f.join(gn, on="ns", how="left")
+    gn = _rows_at(t, f["ns"], ["gn_key", "gn_n"])
+    f = f.with_columns(gn_n_new=pl.when(gn["gn_key"].is_not_null()).then(gn["gn_n"]).otherwise(0).cast(pl.Int64))
     out = m.with_row_index("_i").join(f.select("_i", "ns", "ne", "after", "gn_n_new"), on="_i", how="left", maintain_order="left")
     hit = pl.col("ns").is_not_null()
     out = out.filter(~hit | (pl.col("ns") <= pl.col("ne"))).with_columns(
@@ -910,7 +924,7 @@ def _cut_naming_words(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.Da
 def _first_conjunct(t: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
     """Persons joined by و: a given name + one family-name word right before a person whose
     first word carries the conjunction (a comma may come between) is a person too ("وقال
-    سعيد الحربي وجمال عسيري" -> سعيد الحربي; "عمر الكربولي وعصام الزوبعي"; "وتركي الجلفان
+    سعيد الحربي وجمال عسيري" -> سعيد الحربي; "عمر الكربولي، وعصام الزوبعي"; "وتركي الجلفان
     وماجد الخيبري"): the tagger often finds only the last.  Run twice, so a chain of three
     is filled backwards.  The given name may carry و itself (a middle conjunct); an
     ambiguous one (سعيد، باسم "in the name of") needs a speech verb, a title, punctuation
@@ -922,53 +936,56 @@ def _first_conjunct(t: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
     return m
 
 
+_CONJ_COLS = ["sid", "key", "token", "gn_key", "gn_n", "stop", "name_like", "gn0", "nisba", "joiner", "abd",
+              "abu", "title_form", "gn_amb", "sv", "title_key", "is_punct"]
+
+
 def _first_conjunct_once(t: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
     if m.height == 0:
         return m
-    cov = _covered(t, m)
-    tt = t.select(
-        "r", "sid", cov=cov,
-        first_ok=pl.col("gn_key").is_not_null() & (
-            (pl.col("gn_n") == 0) | ((pl.col("gn_n") == 1) & pl.col("key").str.starts_with("و"))) & ~pl.col("stop"),
-        fam_ok=(pl.col("name_like") | pl.col("gn0") | pl.col("nisba")) & ~pl.col("joiner") & ~pl.col("stop"),
-        back=pl.col("gn0") | pl.col("joiner") | pl.col("abd") | pl.col("abu"),
-        title_form="title_form",
-        amb=pl.col("gn_amb").fill_null(False),
-        opens=pl.col("sv") | pl.col("title_key").is_not_null() | pl.col("is_punct"),
-        comma=pl.col("token").is_in(["،", ","]),
-        gn_n="gn_n",
-    )
-    conj = m.filter(pl.col("type") == "PER").select(rc=pl.col("r_start").cast(pl.Int64), nc=pl.col("n_strip")).join(
-        t.select(rc="r", csid="sid", ckey="key", cgn="gn_key"), on="rc", how="left"
+    per = m.filter(pl.col("type") == "PER").select(rc=pl.col("r_start").cast(pl.Int64), nc=pl.col("n_strip"))
+    if per.height == 0:
+        return m
+    conj = pl.concat([per, _rows_at(t, per["rc"], ["sid", "key", "gn_key"])], how="horizontal").rename(
+        {"sid": "csid", "key": "ckey", "gn_key": "cgn"}
     ).filter(pl.col("ckey").str.starts_with("و") & ((pl.col("nc") >= 1) | pl.col("cgn").is_null()))
     if conj.height == 0:
         return m
+    # candidates: the given name X at r, its family name Y at r + 1, and وZ right after Y
+    # ("X Y وZ") or after a comma that follows Y ("X Y، وZ")
+    parts = [conj.select("rc", "csid", r=pl.col("rc") - 2)]
+    gap = conj.select("rc", "csid", r=pl.col("rc") - 3)
+    comma = _rows_at(t, gap["rc"] - 1, ["token"])["token"].is_in(["،", ","]).fill_null(False)
+    parts.append(gap.filter(comma))
+    c = pl.concat(parts)
+    if c.height == 0:
+        return m
+    w = {k: _rows_at(t, c["r"] + k, _CONJ_COLS, suffix=f"@{k}") for k in (-1, 0, 1)}
+    c = pl.concat([c, w[0], w[1], w[-1]], how="horizontal")
 
-    def at(k: int, *cols: str) -> pl.DataFrame:
-        return tt.select(pl.col("r") + k, *[pl.col(c).alias(f"{c}{k}") for c in ("sid",) + cols])
+    def col(name: str, k: int) -> pl.Expr:
+        return pl.col(f"{name}@{k}")
 
-    parts = []
-    for gap in (0, 1):  # "X Y وZ" or "X Y، وZ"
-        c = conj.with_columns(r=pl.col("rc") - 2 - gap)
-        if gap:
-            c = c.join(tt.select(r=pl.col("r") - 1, comma_g="comma"), on="r", how="left").filter(pl.col("comma_g").fill_null(False))
-        parts.append(c.select("rc", "csid", "r"))
-    c = (
-        pl.concat(parts)
-        .join(at(0, "cov", "first_ok", "amb", "gn_n"), on="r", how="left")
-        .join(at(-1, "cov", "fam_ok"), on="r", how="left")
-        .join(at(1, "back", "title_form", "opens"), on="r", how="left")
-    ).with_columns(same1=(pl.col("sid1") == pl.col("csid")).fill_null(False)).filter(
-        (pl.col("sid0") == pl.col("csid")) & (pl.col("sid-1") == pl.col("csid"))
-        & pl.col("first_ok0") & pl.col("fam_ok-1") & ~pl.col("cov0") & ~pl.col("cov-1")
-        & ~(pl.col("same1") & pl.col("back1").fill_null(False))
-        & (~pl.col("amb0") | ~pl.col("same1") | pl.col("opens1").fill_null(False))
+    first_ok = col("gn_key", 0).is_not_null() & (
+        (col("gn_n", 0) == 0) | ((col("gn_n", 0) == 1) & col("key", 0).str.starts_with("و"))) & ~col("stop", 0)
+    fam_ok = (col("name_like", 1) | col("gn0", 1) | col("nisba", 1)) & ~col("joiner", 1) & ~col("stop", 1)
+    back = col("gn0", -1) | col("joiner", -1) | col("abd", -1) | col("abu", -1)
+    opens = col("sv", -1) | col("title_key", -1).is_not_null() | col("is_punct", -1)
+    cov = _covered(t, m)
+    c = c.with_columns(
+        cov0=cov.gather(c["r"].clip(0, max(t.height - 1, 0))), cov1=cov.gather((c["r"] + 1).clip(0, max(t.height - 1, 0))),
+        same1=(col("sid", -1) == pl.col("csid")).fill_null(False),
+    ).filter(
+        (col("sid", 0) == pl.col("csid")) & (col("sid", 1) == pl.col("csid"))
+        & first_ok.fill_null(False) & fam_ok.fill_null(False) & ~pl.col("cov0") & ~pl.col("cov1")
+        & ~(pl.col("same1") & back.fill_null(False))
+        & (~col("gn_amb", 0).fill_null(False) | ~pl.col("same1") | opens.fill_null(False))
     ).unique("r")
     if c.height == 0:
         return m
     new = c.select(
-        r_start=pl.col("r"), r_end=pl.col("r") + 1, n_strip=pl.col("gn_n0").cast(pl.Int64), ll=pl.lit(False),
-        title=pl.when(pl.col("same1")).then(pl.col("title_form1")),
+        r_start=pl.col("r"), r_end=pl.col("r") + 1, n_strip=col("gn_n", 0).cast(pl.Int64), ll=pl.lit(False),
+        title=pl.when(pl.col("same1")).then(col("title_form", -1)),
         type=pl.lit("PER"), canon=pl.lit(None, pl.String), prio=pl.lit(0), r_len=pl.lit(1, pl.Int64),
     ).cast({k: m.schema[k] for k in m.columns})
     return pl.concat([m, new.select(m.columns)]).sort("r_start")
@@ -986,29 +1003,31 @@ def _cut_org_at_object(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.D
 
     if m.height == 0:
         return m
-    times = pl.Series(list(quote_lexicon(res.seeds_dir).time_words) + res.stop_keys("time"), dtype=pl.String).implode()
-    nis = pl.col("def_bare") & pl.col("key").str.contains(r"(?:ي|يه|يين|يون)$")
-    tt = t.select(
-        "r", "sid",
-        nis_m=pl.col("def_bare") & pl.col("key").str.ends_with("ي"),
-        nis_f=pl.col("def_bare") & pl.col("key").str.ends_with("يه"),
-        obj=pl.col("def_bare") & pl.col("is_word") & ~nis & ~pl.col("clitic_def"),
-        # feminine: ة, or a feminine elative (العليا، الكبرى, ا / ى)
-        fem=pl.col("key").str.contains(r"[ها]$") | pl.col("token").str.ends_with("ى"),
-        # verbal nouns: التفعيل / التفعّل / التفاعل, فُعول (الهجوم); not participles (المكون)
-        masdar=pl.col("key").str.contains(r"^الت...") | pl.col("key").str.contains(r"^ال[^اويم][^اوي]و[^اوي]$"),
-        # time nouns (الشهر، الأسبوع), not time adjectives (المقبلة، القادم)
-        time=pl.col("key").is_in(times) & ~pl.col("key").str.contains(r"^(?:الم|القادم|الفائت)"),
-    )
-    nxt_ = tt.select(pl.col("r") - 1, sid_n="sid", obj_n="obj", fem_n="fem", masdar_n="masdar", time_n="time")
     x = _span_rows(m, (pl.col("type") == "ORG") & pl.col("canon").is_null() & (pl.col("r_len") >= 1)).filter(
         pl.col("r") < pl.col("re")
-    ).join(tt, on="r", how="left").join(nxt_, on="r", how="left").filter(
-        (pl.col("sid_n") == pl.col("sid")) & pl.col("obj_n")
+    )
+    if x.height == 0:
+        return m
+    times = pl.Series(list(quote_lexicon(res.seeds_dir).time_words) + res.stop_keys("time"), dtype=pl.String).implode()
+    cols = ["sid", "key", "token", "def_bare", "is_word", "clitic_def"]
+    x = pl.concat([x, _rows_at(t, x["r"], cols), _rows_at(t, x["r"] + 1, cols, suffix="_n")], how="horizontal")
+    key, key_n = pl.col("key"), pl.col("key_n")
+    nis_m = pl.col("def_bare") & key.str.ends_with("ي")
+    nis_f = pl.col("def_bare") & key.str.ends_with("يه")
+    nis_n = pl.col("def_bare_n") & key_n.str.contains(r"(?:ي|يه|يين|يون)$")
+    obj_n = pl.col("def_bare_n") & pl.col("is_word_n") & ~nis_n & ~pl.col("clitic_def_n")
+    # feminine: ة, or a feminine elative (العليا، الكبرى, ا / ى)
+    fem_n = key_n.str.contains(r"[ها]$") | pl.col("token_n").str.ends_with("ى")
+    # verbal nouns: التفعيل / التفعّل / التفاعل, فُعول (الهجوم); not participles (المكون)
+    masdar_n = key_n.str.contains(r"^الت...") | key_n.str.contains(r"^ال[^اويم][^اوي]و[^اوي]$")
+    # time nouns (الشهر، الأسبوع), not time adjectives (المقبلة، القادم)
+    time_n = key_n.is_in(times) & ~key_n.str.contains(r"^(?:الم|القادم|الفائت)")
+    x = x.filter(
+        (pl.col("sid_n") == pl.col("sid")) & obj_n
         & (
-            (pl.col("nis_f") & ~pl.col("fem_n"))
-            | ((pl.col("nis_m") | pl.col("nis_f")) & (pl.col("masdar_n") | pl.col("time_n")))
-            | (pl.col("nis_m") & pl.col("fem_n"))
+            (nis_f & ~fem_n)
+            | ((nis_m | nis_f) & (masdar_n | time_n))
+            | (nis_m & fem_n)
         )
     ).group_by("_i").agg(cut=pl.col("r").min())
     if x.height == 0:
@@ -1027,13 +1046,11 @@ def _keep_initial_fa(t: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
     ال (فالدوحة) still lose it."""
     if m.height == 0:
         return m
-    f = t.select(
-        r_start="r",
-        _fa=pl.col("key").str.contains(r"^ف[^ا]") & ~pl.col("key").str.starts_with("فلل"),
-        _lex_loc=pl.col("place_key").is_not_null() & (pl.col("place_n") == 1),
-        _lex_org=pl.col("orgh_key").is_not_null() & (pl.col("orgh_n") == 1),
-    )
-    out = m.join(f.with_columns(pl.col("r_start").cast(m.schema["r_start"])), on="r_start", how="left", maintain_order="left")
+    f = _rows_at(t, m["r_start"], ["key", "place_key", "place_n", "orgh_key", "orgh_n"])
+    fa = f["key"].str.contains(r"^ف[^ا]") & ~f["key"].str.starts_with("فلل")
+    lex_loc = f["place_key"].is_not_null() & (f["place_n"] == 1)
+    lex_org = f["orgh_key"].is_not_null() & (f["orgh_n"] == 1)
+    out = m.with_columns(_fa=fa, _lex_loc=lex_loc, _lex_org=lex_org)
     keep = (
         pl.col("type").is_in(["ORG", "LOC"]) & (pl.col("n_strip") == 1) & pl.col("_fa").fill_null(False)
         & ~((pl.col("type") == "LOC") & pl.col("_lex_loc").fill_null(False))
