@@ -120,7 +120,20 @@ def load(warehouse: str, run_id: str, stagings: list[str]) -> list[dict[str, int
     of the DuckDB file for the lot, closed without a checkpoint). The caller removes the staging
     folders afterwards, so a retry loads every batch again (a batch's load is idempotent)."""
     with writer(warehouse, checkpoint_on_close=False) as wh:  # finish_run checkpoints
+        # the transforms keep the cores busy meanwhile: one DuckDB thread loads the same
+        # batches with ~14% less CPU (whole ANT corpus: 18.4 vs 21.3 CPU-s, 0.5 s more wall)
+        wh.con.execute(f"SET threads = {writer_threads()}")
         return [wh.load_batch(run_id, staging) for staging in stagings]
+
+
+def writer_threads() -> int:
+    """DuckDB threads of the loader's writer sessions during a run (AKHBAR_WRITER_THREADS,
+    default 1: the transform tasks use the other cores)."""
+    raw = os.environ.get("AKHBAR_WRITER_THREADS", "1")
+    n = int(raw) if raw.strip().isdigit() else 0
+    if n < 1:
+        raise ValueError(f"AKHBAR_WRITER_THREADS must be a whole number >= 1, got {raw!r}")
+    return n
 
 
 def writer_batches() -> int:

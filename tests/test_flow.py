@@ -230,6 +230,24 @@ def test_writer_batches_must_be_a_whole_number_of_at_least_one(monkeypatch, raw)
         writer_batches()
 
 
+@pytest.mark.parametrize("raw", ["0", "two", "-1"])
+def test_writer_threads_must_be_a_whole_number_of_at_least_one(monkeypatch, raw):
+    from flows.tasks import writer_threads
+
+    monkeypatch.setenv("AKHBAR_WRITER_THREADS", raw)
+    with pytest.raises(ValueError, match=rf"AKHBAR_WRITER_THREADS must be a whole number >= 1, got '{raw}'"):
+        writer_threads()
+
+
+def test_writer_threads_defaults_to_one_and_takes_the_setting(monkeypatch):
+    from flows.tasks import writer_threads
+
+    monkeypatch.delenv("AKHBAR_WRITER_THREADS", raising=False)
+    assert writer_threads() == 1
+    monkeypatch.setenv("AKHBAR_WRITER_THREADS", "3")
+    assert writer_threads() == 3
+
+
 def test_writer_batches_defaults_to_four(monkeypatch):
     from flows.tasks import writer_batches
 
