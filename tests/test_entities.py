@@ -7,6 +7,7 @@ these tests do not depend on transforms.segment.
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from camel_tools.tokenizers.word import simple_word_tokenize
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
@@ -390,3 +391,44 @@ def test_a_foreign_name_keeps_its_initial_fa():
     surf = m.filter(pl.col("type").is_in(["ORG", "LOC"]))["surface"].to_list()
     assert "فرانس برس" in surf and "رانس برس" not in surf
     assert "روسيا" in surf
+
+
+@pytest.mark.parametrize("cap", ["0", "7", "300000"])
+def test_word_caches_change_no_mention(monkeypatch, cap):
+    """The per-word caches kept across batches (lexicon features, tagger scores) give the
+    mentions a fresh process gives, whatever their size: off, resetting every call, large;
+    the second text reuses words of the first."""
+    from polars.testing import assert_frame_equal
+
+    from transforms import entities, ner
+    from transforms.clean import clean_documents
+    from transforms.segment import sentences, tokens
+
+    def toks(body: str) -> pl.DataFrame:
+        arts = clean_documents(pl.DataFrame({"article_id": ["x"], "title": ["خبر"], "body": [body]}))
+        return tokens(sentences(arts))
+
+    first = toks("وقال اللواء خالد المحجوب، مدير إدارة التوجيه المعنوي، إن القوات تتقدم نحو طرابلس.")
+    second = toks("وأكد خالد حفتر في طرابلس أن المرحلة المقبلة تتطلب الحذر، بحسب مراقبين سياسيين.")
+    monkeypatch.setenv("AKHBAR_NER_CACHE_KEYS", "0")
+    entities._VOCAB_CACHES.clear()
+    ner._SCORE_CACHES.clear()
+    want = entities.entity_mentions(second)
+    monkeypatch.setenv("AKHBAR_NER_CACHE_KEYS", cap)
+    entities._VOCAB_CACHES.clear()
+    ner._SCORE_CACHES.clear()
+    entities.entity_mentions(first)
+    got = entities.entity_mentions(second)
+    entities._VOCAB_CACHES.clear()
+    ner._SCORE_CACHES.clear()
+    assert_frame_equal(got, want)
+    assert "خالد حفتر" in got["canonical_name"].to_list()
+
+
+@pytest.mark.parametrize("raw", ["-1", "many"])
+def test_cache_size_must_be_a_whole_number(monkeypatch, raw):
+    from transforms.cache import max_keys
+
+    monkeypatch.setenv("AKHBAR_NER_CACHE_KEYS", raw)
+    with pytest.raises(ValueError, match=rf"AKHBAR_NER_CACHE_KEYS must be a whole number >= 0, got '{raw}'"):
+        max_keys()

@@ -24,7 +24,6 @@ decoder above reproduces CRFsuite's Viterbi exactly (up to ties).
 from __future__ import annotations
 
 import math
-import os
 import re
 import threading
 from dataclasses import dataclass
@@ -33,6 +32,8 @@ from pathlib import Path
 
 import polars as pl
 
+from transforms.cache import RowCache
+from transforms.cache import max_keys as cache_max_keys
 from transforms.clean import normalize_for_matching
 from transforms.resources import Resources, load_resources, match_key
 
@@ -440,43 +441,18 @@ def key_scores(keys: pl.DataFrame, W: Weights, lex: pl.DataFrame) -> pl.DataFram
     return va.select("key").join(agg, on="key", how="left", maintain_order="left").fill_null(0.0)
 
 
-class KeyScoreCache:
-    """:func:`key_scores` kept across the batches of one process (thread-safe): a batch's
-    vocabulary is mostly words earlier batches had (on ANT in listing order, 70-90 % of a
-    500-file batch's distinct keys), and building a key's attributes and summing their
-    weights is most of the tagger's cost.  Bounded: past ``max_keys`` keys the cache starts
-    again from the current batch's keys (or empty when they alone are more), so memory
-    stays bounded by the setting, not the corpus
-    (``AKHBAR_NER_CACHE_KEYS``, default 300,000 keys ~ 110 MB; 0 turns it off).  A key's
-    scores do not depend on the batch, so cached and fresh scores are the same numbers."""
+class KeyScoreCache(RowCache):
+    """:func:`key_scores` kept across the batches of one process (``transforms.cache``):
+    building a key's attributes and summing their weights is most of the tagger's cost, and
+    most of a batch's keys were in earlier batches."""
 
     def __init__(self, W: Weights, lex: pl.DataFrame, max_keys: int):
-        self.W, self.lex, self.max_keys = W, lex, max_keys
-        self.frame: pl.DataFrame | None = None
-        self.lock = threading.Lock()
-        self.hits = self.misses = 0
+        super().__init__("key", lambda keys: key_scores(keys, W, lex), max_keys)
+        self.W, self.lex = W, lex
 
     def scores(self, keys: pl.DataFrame) -> pl.DataFrame:
         """:func:`key_scores` of the distinct keys of ``keys`` (any order)."""
-        keys = keys.select("key").unique()
-        snap = self.frame
-        if self.max_keys <= 0:
-            return key_scores(keys, self.W, self.lex)
-        have = snap.join(keys, on="key", how="semi") if snap is not None else None
-        missing = keys if have is None else keys.join(have.select("key"), on="key", how="anti")
-        new = key_scores(missing, self.W, self.lex)
-        with self.lock:
-            self.hits += keys.height - missing.height
-            self.misses += missing.height
-            cur = self.frame
-            add = new if cur is None else new.join(cur.select("key"), on="key", how="anti")
-            if cur is None or cur.height + add.height > self.max_keys:
-                batch = new if have is None else pl.concat([have, new])
-                self.frame = batch.rechunk() if batch.height <= self.max_keys else None
-            elif add.height:
-                merged = pl.concat([cur, add])
-                self.frame = merged.rechunk() if merged["key"].n_chunks() > 32 else merged
-        return new if have is None else pl.concat([have, new])
+        return self.rows(keys.select("key"))
 
 
 _SCORE_CACHES: dict[tuple[str, str], KeyScoreCache] = {}
@@ -489,8 +465,7 @@ def score_cache(model_path: str, seeds_dir: str) -> KeyScoreCache:
         c = _SCORE_CACHES.get((model_path, seeds_dir))
         if c is None:
             c = _SCORE_CACHES[(model_path, seeds_dir)] = KeyScoreCache(
-                load_weights(model_path), load_lexicon(seeds_dir),
-                int(os.environ.get("AKHBAR_NER_CACHE_KEYS", "300000")))
+                load_weights(model_path), load_lexicon(seeds_dir), cache_max_keys())
         return c
 
 
