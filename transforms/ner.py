@@ -508,8 +508,8 @@ def emissions(t: pl.DataFrame, W: Weights, lex: pl.DataFrame, rule_col: str | No
 
 
 def _viterbi_core(t: pl.DataFrame, em: pl.DataFrame, W: Weights) -> pl.Series:
-    """Exact Viterbi over the sequences ``sid`` (rows in sequence order, ``pos`` 0..L-1);
-    returns the best label index per row in the order of ``t``.
+    """Exact Viterbi over the sequences ``sid`` (``pos`` 0..L-1 within each); returns the
+    best label index per row, in the order of the rows of ``t``.
 
     Sequences are ranked by decreasing length, so the rows at position ``p`` are a prefix of
     those at ``p - 1``: each step is one NumPy max-plus product over every sequence still
@@ -519,16 +519,18 @@ def _viterbi_core(t: pl.DataFrame, em: pl.DataFrame, W: Weights) -> pl.Series:
     import numpy as np
 
     n = len(W.labels)
-    lens = t.group_by("sid").agg(L=pl.len()).sort(["L", "sid"], descending=[True, False])
-    lens = lens.with_columns(rank=pl.int_range(pl.len(), dtype=pl.Int64))
-    x = pl.concat([t.select("r", "sid", "pos"), em], how="horizontal").join(
-        lens.select("sid", "rank"), on="sid", how="left"
-    ).sort("pos", "rank")
-    maxlen = int(lens["L"].max())
-    # counts[p] = number of sequences longer than p (a prefix of the rank order)
-    counts = np.append(np.bincount(x["pos"].to_numpy(), minlength=maxlen), 0)
+    # sequences ranked by decreasing length (ties: smaller sid first); rows ordered by
+    # (position, rank), so the rows at position p are the first counts[p] sequences
+    sid = t["sid"].to_numpy()
+    pos = t["pos"].to_numpy().astype(np.int64, copy=False)
+    uniq, inv, lens = np.unique(sid, return_inverse=True, return_counts=True)
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[np.lexsort((uniq, -lens))] = np.arange(len(uniq))
+    order = np.argsort(pos * len(uniq) + rank[inv], kind="stable")
+    maxlen = int(lens.max())
+    counts = np.append(np.bincount(pos, minlength=maxlen), 0)
     offs = np.concatenate([[0], np.cumsum(counts)])
-    S = x.select([f"s{i}" for i in range(n)]).to_numpy().astype(np.float64, copy=False)
+    S = em.select([f"s{i}" for i in range(n)]).to_numpy().astype(np.float64, copy=False)[order]
     T = np.asarray(W.trans, dtype=np.float64)
     delta = S[: counts[0]]
     bps: list = [None]  # bps[p][seq, to] = best previous label
@@ -548,7 +550,9 @@ def _viterbi_core(t: pl.DataFrame, em: pl.DataFrame, W: Weights) -> pl.Series:
     for p in range(maxlen - 2, -1, -1):
         cur = np.concatenate([bps[p + 1][np.arange(len(cur)), cur], finals[p]])
         y[offs[p] : offs[p + 1]] = cur
-    return x.select("r").with_columns(y=pl.Series(y)).sort("r")["y"]
+    out = np.empty(len(S), dtype=np.int64)
+    out[order] = y
+    return pl.Series("y", out)
 
 
 def viterbi(t: pl.DataFrame, em: pl.DataFrame, W: Weights, cut: float | None = None) -> pl.Series:
