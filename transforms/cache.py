@@ -1,9 +1,9 @@
 """Per-word rows kept across the batches of one process.
 
-A batch's vocabulary is mostly words earlier batches had (whole ANT corpus in listing order:
-~80% of a 1000-file batch's distinct words were seen before), and several stages compute a row
-of features per distinct word (the entity stage's lexicon look-ups, the tagger's summed
-weights). `RowCache` computes the rows of the words it has not seen and keeps them, bounded:
+A batch's vocabulary is mostly words earlier batches had (the first 4,000 ANT files in listing
+order, 500-file batches: 78% of the tagger's per-batch distinct keys had been seen before),
+and several stages compute a row of features per distinct word (the entity stage's lexicon
+look-ups, the tagger's summed weights). `RowCache` computes the rows of the words it has not seen and keeps them, bounded:
 past `max_keys` words it starts again from the current call's words (or empty when they alone
 are more), so memory stays bounded by the setting, not by the corpus
 (`AKHBAR_NER_CACHE_KEYS`, default 300,000 words per cache; 0 turns caching off). A word's row
