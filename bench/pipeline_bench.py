@@ -41,7 +41,7 @@ def main():
     t = time.perf_counter()
     from flows.ingest import ingest, task_runner
     workers = int(sys.argv[4]) or None
-    flow = ingest.with_options(task_runner=task_runner(workers)) if workers else ingest.with_options(task_runner=task_runner())
+    flow = ingest.with_options(task_runner=task_runner(workers)) if workers else ingest
     r = flow(source=sys.argv[1], warehouse=sys.argv[2], batch_size=int(sys.argv[3]))
     r["wall"] = time.perf_counter() - t
     r["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -204,7 +204,7 @@ def main() -> None:
         sys.exit(f"corpus not found: {corpus}")
     r = bench(corpus, args.limit, args.scale, args.batch_size, args.workers)
     print(f"corpus {corpus} ({r['files']} files x {args.scale}), batch size {args.batch_size}, "
-          f"{'%d Dask workers' % args.workers if args.workers else os.environ.get('AKHBAR_TASK_RUNNER', 'default') + ' runner'}, "
+          f"{'%d Dask workers' % args.workers if args.workers else 'thread runner'}, "
           f"{os.cpu_count()} cores, python {sys.version.split()[0]}")
     print()
     print("| measure | value |\n| --- | --- |")
