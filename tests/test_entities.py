@@ -400,7 +400,7 @@ def test_word_caches_change_no_mention(monkeypatch, cap):
     the second text reuses words of the first."""
     from polars.testing import assert_frame_equal
 
-    from transforms import entities, ner
+    from transforms import cache, entities
     from transforms.clean import clean_documents
     from transforms.segment import sentences, tokens
 
@@ -411,16 +411,13 @@ def test_word_caches_change_no_mention(monkeypatch, cap):
     first = toks("وقال اللواء خالد المحجوب، مدير إدارة التوجيه المعنوي، إن القوات تتقدم نحو طرابلس.")
     second = toks("وأكد خالد حفتر في طرابلس أن المرحلة المقبلة تتطلب الحذر، بحسب مراقبين سياسيين.")
     monkeypatch.setenv("AKHBAR_NER_CACHE_KEYS", "0")
-    entities._VOCAB_CACHES.clear()
-    ner._SCORE_CACHES.clear()
+    cache.clear()
     want = entities.entity_mentions(second)
     monkeypatch.setenv("AKHBAR_NER_CACHE_KEYS", cap)
-    entities._VOCAB_CACHES.clear()
-    ner._SCORE_CACHES.clear()
+    cache.clear()
     entities.entity_mentions(first)
     got = entities.entity_mentions(second)
-    entities._VOCAB_CACHES.clear()
-    ner._SCORE_CACHES.clear()
+    cache.clear()
     assert_frame_equal(got, want)
     assert "خالد حفتر" in got["canonical_name"].to_list()
 

@@ -45,27 +45,32 @@ def _brute(em: list[list[float]], T: list[list[float]]) -> list[int]:
     return list(arg)
 
 
+def _random_case(rnd: random.Random, labels: list[str], n_seqs: int, max_len: int):
+    """Random transitions and emissions for ``n_seqs`` sequences of 1..max_len tokens:
+    (weights, rows (r, sid, pos), emissions per row, brute-force best labels per row)."""
+    n = len(labels)
+    T = [[rnd.uniform(-2, 2) for _ in range(n)] for _ in range(n)]
+    W = ner.Weights(attrs=pl.DataFrame(), trans=T, labels=labels, roles={}, const={}, wide=pl.DataFrame())
+    lens = [rnd.randint(1, max_len) for _ in range(n_seqs)]
+    rows, ems, want = [], [], []
+    for sid, L in enumerate(lens):
+        seq = [[rnd.uniform(-3, 3) for _ in range(n)] for _ in range(L)]
+        rows += [(len(rows) + pos, sid, pos) for pos in range(L)]
+        ems += seq
+        want += _brute(seq, T)
+    return W, rows, ems, want
+
+
+def _frames(rows, ems, n):
+    t = pl.DataFrame(rows, schema=["r", "sid", "pos"], orient="row")
+    return t, pl.DataFrame({f"s{i}": [e[i] for e in ems] for i in range(n)})
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_viterbi_is_exact(seed):
-    rnd = random.Random(seed)
-    n = 3
-    T = [[rnd.uniform(-2, 2) for _ in range(n)] for _ in range(n)]
-    W = ner.Weights(attrs=pl.DataFrame(), trans=T, labels=["O", "B-PER", "I-PER"], roles={}, const={},
-                    wide=pl.DataFrame())
-    lens = [rnd.randint(1, 6) for _ in range(7)]
-    rows, ems = [], []
-    for sid, L in enumerate(lens):
-        for pos in range(L):
-            rows.append((len(rows), sid, pos))
-            ems.append([rnd.uniform(-3, 3) for _ in range(n)])
-    t = pl.DataFrame(rows, schema=["r", "sid", "pos"], orient="row")
-    em = pl.DataFrame({f"s{i}": [e[i] for e in ems] for i in range(n)})
-    got = ner.viterbi(t, em, W).to_list()
-    want, i = [], 0
-    for L in lens:
-        want += _brute(ems[i:i + L], T)
-        i += L
-    assert got == want
+    W, rows, ems, want = _random_case(random.Random(seed), ["O", "B-PER", "I-PER"], 7, 6)
+    t, em = _frames(rows, ems, 3)
+    assert ner.viterbi(t, em, W).to_list() == want
 
 
 def test_viterbi_ties_go_to_the_lowest_label():
@@ -83,25 +88,11 @@ def test_viterbi_core_is_exact_with_nine_labels(seed):
     """The decoder's own steps (no forced-O shortcut) against brute force, 9 labels as the
     model has, sequences of 1 to 4 tokens given in shuffled row order."""
     rnd = random.Random(seed)
-    n = 9
-    T = [[rnd.uniform(-2, 2) for _ in range(n)] for _ in range(n)]
-    W = ner.Weights(attrs=pl.DataFrame(), trans=T, labels=ner.LABELS, roles={}, const={}, wide=pl.DataFrame())
-    lens = [rnd.randint(1, 4) for _ in range(6)]
-    rows, ems = [], []
-    for sid, L in enumerate(lens):
-        for pos in range(L):
-            rows.append((len(rows), sid, pos))
-            ems.append([rnd.uniform(-3, 3) for _ in range(n)])
-    want, i = [], 0
-    for L in lens:
-        want += _brute(ems[i:i + L], T)
-        i += L
+    W, rows, ems, want = _random_case(rnd, ner.LABELS, 6, 4)
     perm = list(range(len(rows)))
     rnd.shuffle(perm)
-    t = pl.DataFrame([rows[j] for j in perm], schema=["r", "sid", "pos"], orient="row")
-    em = pl.DataFrame({f"s{i}": [ems[j][i] for j in perm] for i in range(n)})
-    got = ner._viterbi_core(t, em, W).to_list()
-    assert got == [want[j] for j in perm]
+    t, em = _frames([rows[j] for j in perm], [ems[j] for j in perm], len(ner.LABELS))
+    assert ner._viterbi_core(t, em, W).to_list() == [want[j] for j in perm]
 
 
 def _score_inputs():

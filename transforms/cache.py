@@ -61,3 +61,22 @@ class RowCache:
                     self.frame = merged.rechunk() if merged[k].n_chunks() > 32 else merged
         parts = [p for p in (have, new) if p is not None]
         return pl.concat(parts) if len(parts) > 1 else (parts[0] if parts else self.compute(keys.head(0)))
+
+
+_SHARED: dict[tuple, RowCache] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(name: tuple, make: Callable[[], RowCache]) -> RowCache:
+    """The process's cache called ``name`` (e.g. ("scores", model, seeds)), made on first use."""
+    with _SHARED_LOCK:
+        c = _SHARED.get(name)
+        if c is None:
+            c = _SHARED[name] = make()
+        return c
+
+
+def clear() -> None:
+    """Forget every shared cache of this process (tests; a changed model or seeds folder)."""
+    with _SHARED_LOCK:
+        _SHARED.clear()

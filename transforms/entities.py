@@ -75,13 +75,13 @@ Rules (first version; see also docs in ``seeds/README.md`` for the lexicons):
 from __future__ import annotations
 
 import hashlib
-import threading
 from pathlib import Path
 
 import polars as pl
 
 from transforms.cache import RowCache
 from transforms.cache import max_keys as cache_max_keys
+from transforms.cache import shared as shared_cache
 from transforms.spans import is_grouped as _is_grouped
 from transforms.spans import span_text as _span_text
 from transforms.resources import (
@@ -312,18 +312,10 @@ def _vocab(tokens: pl.DataFrame, res: Resources, light: bool = False) -> pl.Data
     )
 
 
-_VOCAB_CACHES: dict[tuple[str, bool], RowCache] = {}
-_VOCAB_CACHES_LOCK = threading.Lock()
-
-
 def _vocab_cache(res: Resources, light: bool) -> RowCache:
     """The process's cache of :func:`_vocab` rows for these seeds (``transforms.cache``)."""
-    with _VOCAB_CACHES_LOCK:
-        c = _VOCAB_CACHES.get((res.seeds_dir, light))
-        if c is None:
-            c = _VOCAB_CACHES[(res.seeds_dir, light)] = RowCache(
-                "token", lambda toks: _vocab(toks, res, light=light), cache_max_keys())
-        return c
+    return shared_cache(("vocab", res.seeds_dir, light), lambda: RowCache(
+        "token", lambda toks: _vocab(toks, res, light=light), cache_max_keys()))
 
 
 def token_table(

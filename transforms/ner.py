@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +33,7 @@ import polars as pl
 
 from transforms.cache import RowCache
 from transforms.cache import max_keys as cache_max_keys
+from transforms.cache import shared as shared_cache
 from transforms.clean import normalize_for_matching
 from transforms.resources import Resources, load_resources, match_key
 
@@ -448,25 +448,16 @@ class KeyScoreCache(RowCache):
 
     def __init__(self, W: Weights, lex: pl.DataFrame, max_keys: int):
         super().__init__("key", lambda keys: key_scores(keys, W, lex), max_keys)
-        self.W, self.lex = W, lex
 
     def scores(self, keys: pl.DataFrame) -> pl.DataFrame:
         """:func:`key_scores` of the distinct keys of ``keys`` (any order)."""
         return self.rows(keys.select("key"))
 
 
-_SCORE_CACHES: dict[tuple[str, str], KeyScoreCache] = {}
-_SCORE_CACHES_LOCK = threading.Lock()
-
-
 def score_cache(model_path: str, seeds_dir: str) -> KeyScoreCache:
     """The process's :class:`KeyScoreCache` for this model and these seeds."""
-    with _SCORE_CACHES_LOCK:
-        c = _SCORE_CACHES.get((model_path, seeds_dir))
-        if c is None:
-            c = _SCORE_CACHES[(model_path, seeds_dir)] = KeyScoreCache(
-                load_weights(model_path), load_lexicon(seeds_dir), cache_max_keys())
-        return c
+    return shared_cache(("scores", model_path, seeds_dir), lambda: KeyScoreCache(
+        load_weights(model_path), load_lexicon(seeds_dir), cache_max_keys()))
 
 
 def emissions(t: pl.DataFrame, W: Weights, lex: pl.DataFrame, rule_col: str | None,
