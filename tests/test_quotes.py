@@ -1049,3 +1049,13 @@ def test_a_naming_word_is_no_part_of_the_speaker_name():
     a name word after the role nor part of the name."""
     _, q = run("وقال شاهد العيان ويدعى كيلانا إن الإمام جرى نحو الباب.")
     assert q.select("speaker_text", "speaker_type").rows() == [("كيلانا", "person")]
+
+
+def test_a_name_between_commas_before_the_complement_is_the_speaker_after_a_long_role():
+    """"وقال رئيس لجنة ... لتنظيم كأس العالم ... 2026، مولاي حفيظ العلمي، إن": the name between
+    the commas right before إن is the subject however long the role (prepositions, a number),
+    and the role is the words up to the first comma."""
+    _, q = run("وقال رئيس لجنة ترشيح المغرب لتنظيم كأس العالم لكرة القدم 2026، مولاي حفيظ العلمي، "
+               "إن المغرب اقترح على الاتحاد الدولي 12 مدينة.")
+    assert q.select("kind", "speaker_text", "speaker_role").rows() == [
+        ("indirect", "مولاي حفيظ العلمي", "رئيس لجنة ترشيح المغرب لتنظيم كأس العالم لكرة القدم 2026")]

@@ -1589,6 +1589,79 @@ def quotes(
     ok_p = ok_p | ok_rel
     ok = ok | ok_rel
     p_row = pl.select(pl.when(ok_rel).then(r_row).otherwise(p_row)).to_series()
+    # a name between commas right before the complement, after a role: "وقال رئيس لجنة ترشيح
+    # المغرب لتنظيم كأس العالم لكرة القدم 2026، مولاي حفيظ العلمي، إن" / "وقال عالم الكونيات
+    # بجامعة ولاية أريزونا، جاد بومان، إن": the name is the subject, however long the role
+    # before it (prepositions, numbers, a quoted acronym), and beats a person named inside the
+    # role ("مستشار الرئيس الأمريكي دونالد ترامب للأمن القومي، جون بولتون، إن"); the role is
+    # the words up to the first comma. The name is a PER mention ending right before the comma
+    # (a title may come before it), else 2-4 name words (a nisba with ال may close it:
+    # العلمي); the role starts with a person head, or names no person
+    ap_comma = t.filter(pl.col("token").is_in(["،", ","]))["r"]
+    person_heads_ = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
+    outlets_ = pl.Series(list(res.outlets), dtype=pl.String).implode()
+    c_1 = (ev["comp"] - 1).cast(pl.Int64)
+    c_1_0 = c_1.fill_null(0).clip(lower_bound=0, upper_bound=n - 1)
+    ap_c1 = _prev_at_or_before(ap_comma, c_1 - 1)  # the comma before the name
+    ap_c0 = _prev_at_or_before(ap_comma, ap_c1 - 1)  # no comma inside the role
+    seg_s = ap_c1 + 1
+    seg_len = c_1 - seg_s
+    ap_word = t.select(
+        pl.col("is_word") & ~pl.col("stop") & ~pl.col("func") & ~pl.col("sv") & ~pl.col("comp")
+        & ~pl.col("block") & ~pl.col("time")
+    )["is_word"]
+    ap_bare = ap_word & ~key.str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)")
+    ap_nisba = ap_word & key.str.contains(r"^ال\w+ي$")
+    P_apbare = _Prefix(ap_bare)
+
+    def ap_at(series: pl.Series, pos: pl.Series) -> pl.Series:
+        return series.gather(pos.fill_null(0).clip(lower_bound=0, upper_bound=n - 1))
+
+    seg_last = c_1 - 1
+    name_words = (
+        (seg_len >= 2) & (seg_len <= 4)
+        & ap_at(ap_bare, seg_s) & ~ap_at(key, seg_s).str.contains(r"^م\w{3,}ا$")  # مخاطبا، متحدثا
+        & (P_apbare.between(seg_s, seg_last) == seg_len - 2)
+        & (ap_at(ap_bare, seg_last) | ap_at(ap_nisba, seg_last))
+        # (without a mention: a given name first, or a nisba last; "شمالي مصر"، "موالية
+        # ومعارضة"، "طلبوا عدم نشر أسمائهم" are no names)
+        & (ap_at(key, seg_s).is_in(pl.Series(list(res.given_names), dtype=pl.String).implode())
+           | ap_at(ap_nisba, seg_last))
+        & ~(ap_at(key, seg_s).str.starts_with("ل") & ap_at(key, seg_s).str.slice(1).is_in(outlets_))
+    ).fill_null(False)
+    per_end = mrow.filter(pl.col("type") == "PER").select(
+        pl.col("m_r_end").cast(pl.Int64).alias("e"), pl.col("row").cast(pl.Int64).alias("ap_row"),
+        pl.col("m_r_start").cast(pl.Int64).alias("ap_ms"),
+    ).unique("e", keep="first")
+    ap_m = pl.DataFrame({"e": seg_last}).join(per_end, on="e", how="left", maintain_order="left")
+    m_ok = (~ap_m["ap_row"].is_null() & (ap_m["ap_ms"] >= seg_s) & (ap_m["ap_ms"] <= seg_s + 1)
+            & (seg_len <= 5)).fill_null(False)
+    per_starts = mrow.filter(pl.col("type") == "PER")["m_r_start"].cast(pl.Int64).sort()
+    P_per = _Prefix(t["r"].is_in(per_starts.implode()))
+    P_aprel = _Prefix(key.is_in(["الذي", "التي", "الذين", "حيث", "وحيث", "ما", "مما", "بما"]))
+    role_head = ap_at(key, gb + 1).str.replace("^ال", "").is_in(person_heads_) | ap_at(key, gb + 1).is_in(person_heads_)
+    appos_name = (
+        (ev["mode"] == "clause") & ap_at(tok, c_1).is_in(["،", ","])
+        & ~ap_c1.is_null() & (ap_c0.is_null() | (ap_c0 <= er).fill_null(True))
+        & ((ap_c1 - gb) >= 3) & (ap_at(sid, ap_c1) == ev["sid"]) & (ap_c1 > er)
+        & (P_hard.between(er, c_1_0) == 0) & (P_colon.between(er, c_1_0) == 0)
+        & (P_q.between(er, c_1_0) == 2 * P_open.between(er, c_1_0))
+        & (_Prefix(t["sv"]).between(er, ap_c1) == 0)
+        # (a role that names no person and holds no relative clause: "أعلن المستشفى حيث يعالج
+        # الجاسوس الروسي السابق، سيرغي سكريبال، أن" is the hospital)
+        & (role_head | ((P_per.between(gb, ap_c1) == 0) & (P_aprel.between(er, ap_c1) == 0)))
+        # (the office of a person speaks: "أعلن المكتب الإعلامي لرئيس مجلس الوزراء العراقي،
+        # حيدر العبادي، أن" is the office)
+        & ~ap_at(key, gb + 1).str.replace("^ال", "").is_in(
+            pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode())
+        & (name_words | m_ok)
+    ).fill_null(False)
+    ap_mention = appos_name & m_ok
+    ap_gen = appos_name & ~m_ok
+    ok_p = (ok_p | ap_mention) & ~ap_gen
+    ok_o = ok_o & ~appos_name
+    ok = ok_p | ok_o
+    p_row = pl.select(pl.when(ap_mention).then(ap_m["ap_row"]).otherwise(p_row)).to_series()
     pick = pl.select(
         pl.when(ok_p).then(p_row).when(ok_o).then(o_row).otherwise(none)
     ).to_series()
@@ -1876,6 +1949,14 @@ def quotes(
             pl.when(tok.gather(fr0).str.contains("^[وف]ال")).then(1).otherwise(0)).when(num_ok).then(0).when(named).then(0).when(sabaq_ok).then(1).otherwise(g_clitic),
         appos_s=pl.when(named & ~num_ok).then(er + 1).otherwise("appos_s"),
         appos_e=pl.when(named & ~num_ok).then(gen_end).otherwise("appos_e"),
+    )
+    # the name between commas before the complement (appos_name above) and its role
+    ev = ev.with_columns(
+        gen_s=pl.when(ap_gen).then(seg_s).otherwise("gen_s"),
+        gen_e=pl.when(ap_gen).then(seg_last).otherwise("gen_e"),
+        g_clitic=pl.when(ap_gen).then(0).otherwise("g_clitic"),
+        appos_s=pl.when(appos_name).then(gb + 1).otherwise("appos_s"),
+        appos_e=pl.when(appos_name).then(ap_c1 - 1).otherwise("appos_e"),
     )
 
     # -- speaker table of all events (introducers + sources), then resolution
