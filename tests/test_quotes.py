@@ -1059,3 +1059,12 @@ def test_a_name_between_commas_before_the_complement_is_the_speaker_after_a_long
                "إن المغرب اقترح على الاتحاد الدولي 12 مدينة.")
     assert q.select("kind", "speaker_text", "speaker_role").rows() == [
         ("indirect", "مولاي حفيظ العلمي", "رئيس لجنة ترشيح المغرب لتنظيم كأس العالم لكرة القدم 2026")]
+
+
+def test_a_one_word_speaker_takes_the_fuller_name_quoted_before_in_the_article():
+    """"وذكر العلمي أن" after "...، مولاي حفيظ العلمي، إن": the nisba surname is the person
+    quoted before with the full name (which the entity stage did not tag)."""
+    _, q = run("وقال رئيس لجنة الترشيح، مولاي حفيظ العلمي، إن المغرب اقترح 12 مدينة.",
+               "وذكر العلمي أن الملاعب ستكون جاهزة.")
+    assert q.select("verb", "speaker_text").rows() == [("قال", "مولاي حفيظ العلمي"), ("ذكر", "مولاي حفيظ العلمي")]
+

@@ -495,6 +495,62 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
     ).drop("_row", "f_s", "f_e", "f_text")
 
 
+def _surname_to_quoted_name(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+    """A one-word speaker that is the last word of a fuller name quoted in the same article
+    ("وذكر العلمي أن" after "...، مولاي حفيظ العلمي، إن") is that person: speaker text, offsets
+    and entity are the full name's (the nearest quote before, else after).  The full name is
+    2-4 words, starts with a name (not a head, a definite or a function word: "رئيس الحكومة"
+    gives nothing to "الحكومة") and is a person: a PER entity, given a role, or a given name
+    first.  A definite one-word speaker takes it only as a nisba (العلمي، الشمري), not as a
+    common noun (الدراسة، السكان، المصدر)."""
+    if out.height == 0:
+        return out
+    heads = pl.Series(res.speaker_heads("person") + res.speaker_heads("organization") + res.name_heads,
+                      dtype=pl.String).implode()
+    stops = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
+    per_ids = mentions.filter(pl.col("type") == "PER")["entity_id"].unique().implode()
+    given = pl.Series(list(res.given_names), dtype=pl.String).implode()
+    words = _words_key(pl.col("speaker_text")).str.split(" ")
+    x = out.with_row_index("_row").with_columns(_w=words)
+    w1 = pl.col("_w").list.first()
+    single = x.filter(
+        pl.col("speaker_text").is_not_null() & (pl.col("_w").list.len() == 1)
+        & ~w1.is_in(heads) & ~w1.is_in(stops) & (w1.str.len_chars() >= 3)
+        & (~w1.str.starts_with("ال") | w1.str.contains(r"^ال\w+[يى]$"))
+    ).select("_row", "article_id", "start_char", w=w1)
+    full = x.filter(
+        pl.col("speaker_text").is_not_null() & (pl.col("_w").list.len() >= 2) & (pl.col("_w").list.len() <= 4)
+        & ~w1.str.contains(r"^(?:[وفبل]?ال|لل)") & ~w1.is_in(heads) & ~w1.is_in(stops)
+        & ~pl.col("speaker_text").str.contains(r"[،,:\"«»]")
+        & (pl.col("speaker_entity_id").is_in(per_ids) | pl.col("speaker_role").is_not_null()
+           | w1.is_in(given) | pl.col("_person"))
+    ).select(
+        "article_id", w=pl.col("_w").list.last(), d_start="start_char", d_text="speaker_text",
+        d_s="speaker_start_char", d_e="speaker_end_char", d_eid="speaker_entity_id", d_person="_person",
+    )
+    if single.height == 0 or full.height == 0:
+        return out
+    hit = (
+        single.join(full, on=["article_id", "w"], how="inner")
+        .with_columns(before=pl.col("d_start") < pl.col("start_char"),
+                      dist=(pl.col("start_char") - pl.col("d_start")).abs())
+        .sort(["_row", "before", "dist"], descending=[False, True, False])
+        .unique("_row", keep="first")
+        .select("_row", "d_text", "d_s", "d_e", "d_eid", "d_person")
+    )
+    ok = pl.col("d_text").is_not_null()
+    return (
+        out.with_row_index("_row").join(hit, on="_row", how="left", maintain_order="left")
+        .with_columns(
+            speaker_text=pl.when(ok).then("d_text").otherwise("speaker_text"),
+            speaker_start_char=pl.when(ok).then("d_s").otherwise("speaker_start_char"),
+            speaker_end_char=pl.when(ok).then("d_e").otherwise("speaker_end_char"),
+            speaker_entity_id=pl.when(ok).then(pl.coalesce("d_eid", "speaker_entity_id")).otherwise("speaker_entity_id"),
+            _person=pl.col("_person") | (ok & pl.col("d_person").fill_null(False)),
+        ).drop("_row", "d_text", "d_s", "d_e", "d_eid", "d_person")
+    )
+
+
 def _role_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """A speaker that is only a role (رئيس الحكومة، رئيسة وزراء كندية سابقة) takes the name
     the article gives that role in an apposition: "رئيس الحكومة الإسبانية، ماريانو راخوي،"
@@ -2308,6 +2364,7 @@ def quotes(
     at = _article_tokens(all_tokens)
     out = out.with_columns(_person=pl.lit(False))
     out = _expand_surnames(out, at, res, mentions)
+    out = _surname_to_quoted_name(out, mentions, res)
     out = _role_to_name(out, at, res)
     out = _org_head_to_name(out, at, res)
     out = _org_head_to_quoted_name(out, at, res)
