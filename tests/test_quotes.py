@@ -1068,3 +1068,17 @@ def test_a_one_word_speaker_takes_the_fuller_name_quoted_before_in_the_article()
                "وذكر العلمي أن الملاعب ستكون جاهزة.")
     assert q.select("verb", "speaker_text").rows() == [("قال", "مولاي حفيظ العلمي"), ("ذكر", "مولاي حفيظ العلمي")]
 
+
+
+def test_a_finding_is_reported_by_its_source():
+    """"وتوصلت الدراسة إلى أن": a study's finding is an indirect quote with the study as source."""
+    _, q = run("وتوصلت الدراسة إلى أن التدخين يضاعف خطر الإصابة بالجلطة.")
+    assert q.select("kind", "verb", "speaker_text", "text").rows() == [
+        ("indirect", "توصلت", "الدراسة", "التدخين يضاعف خطر الإصابة بالجلطة")]
+
+
+def test_a_rule_inside_another_quote_cuts_nothing():
+    """"وأضاف أن قرار المحكمة ينص على أن ...": the rule is part of the speaker's clause: one quote,
+    not cut at ينص."""
+    _, q = run("وأضاف المتحدث أن قرار المحكمة ينص على أن جعلول لا يمكنه السفر.")
+    assert q.select("verb", "text").rows() == [("أضاف", "قرار المحكمة ينص على أن جعلول لا يمكنه السفر")]

@@ -1175,6 +1175,16 @@ def quotes(
         & (t["comp"].gather((intro["r"] + 1).clip(upper_bound=n - 1)) | nk.is_in(["في", "علي"])
            | pk.is_in(["الذي", "التي", "الذين", "ما", "مما", "كما", "كان", "كانت", "وكان", "وكانت", "من", "هل", "وهل"]))
     ))
+    # a finding or a rule (توصلت الدراسة إلى أن، تنص المادة على أن) reports only as the first
+    # introducer of its sentence: inside another quote's clause ("وأضاف أن قرار المحكمة ينص على
+    # أن"، "قال إن الاتفاق الذي توصلت إليه أوبك ...") it is part of that quote and cuts nothing;
+    # توصل only right before إلى أن ("توصلت إلى إجابة"، "الذي توصلت إليه" are no reports)
+    found = intro["lemma"].is_in(["توصل", "نص"])
+    first_in_sid = intro.select(pl.col("r").min().over("sid"))["r"] == intro["r"]
+    comp_rows = t.filter(pl.col("comp"))["r"]
+    nxt_comp = _next_after(comp_rows, intro["r"])
+    ila_before = key.gather((nxt_comp.fill_null(1) - 1).clip(lower_bound=0, upper_bound=n - 1)).is_in(["الي", "إلى"])
+    intro = intro.filter(~found | (first_in_sid & ((intro["lemma"] != "توصل") | ila_before.fill_null(False))))
     if intro.height == 0:
         return _empty()
     # verb as written, without the conjunction و/ف
@@ -1398,13 +1408,16 @@ def quotes(
         # (a reporting or publishing verb, with or without an object pronoun: "حسبما ظهر في
         # المشهد" is no source)
         intro_keys = res.intro["key"].implode()
-        rverb = t.select(
-            pl.col("sv") | pl.col("key").is_in(pl.Series(list(res.report_verbs), dtype=pl.String).implode())
+        # (not a rule: "بحسب ما ينص عليه الدستور" is no source)
+        no_src_verb = res.intro.filter(pl.col("lemma").is_in(["نص", "توصل"]))["key"].implode()
+        rverb = t.select((
+            pl.col("sv")
+            | pl.col("key").is_in(pl.Series(list(res.report_verbs), dtype=pl.String).implode())
             | pl.col("key").str.replace(r"(ه|ها|هم|هما)$", "").is_in(intro_keys)
             # ... also a publishing verb with its object pronoun ("لما أورده المتحدث")
             | pl.col("key").str.replace(r"(ه|ها|هم|هما)$", "").is_in(
                 pl.Series(list(res.report_verbs), dtype=pl.String).implode())
-        )["sv"]
+        ) & ~pl.col("key").is_in(no_src_verb))["sv"]
         sv1 = rverb.gather((sr + 1).clip(upper_bound=n - 1))
         sv2 = rverb.gather((sr + 2).clip(upper_bound=n - 1))
         ma2 = k1.is_in(["ما", "لما"]) & sv2
