@@ -1082,3 +1082,9 @@ def test_a_rule_inside_another_quote_cuts_nothing():
     not cut at ينص."""
     _, q = run("وأضاف المتحدث أن قرار المحكمة ينص على أن جعلول لا يمكنه السفر.")
     assert q.select("verb", "text").rows() == [("أضاف", "قرار المحكمة ينص على أن جعلول لا يمكنه السفر")]
+
+
+def test_a_gloss_after_a_comma_ends_the_clause():
+    """"...، في إشارة إلى ...": the writer's gloss is not part of the reported clause."""
+    _, q = run("وأكد العلمي أن الأمور لم تحسم بعد، في إشارة إلى المنافسة مع الملف المشترك.")
+    assert q["text"].to_list() == ["الأمور لم تحسم بعد"]

@@ -2258,6 +2258,10 @@ def quotes(
         pl.when(pl.col("key").is_in(brk_keys) & prv(comma, 1).fill_null(False)).then(pl.col("r"))
         .when((pl.col("key") == "حين") & (prv("key", 1) == "في") & prv(comma, 2).fill_null(False))
         .then(pl.col("r") - 1)
+        # ... and a comma + في إشارة إلى: the writer's gloss ("أكد أن الأمور لم تحسم بعد، في
+        # إشارة إلى المنافسة مع الملف المشترك")
+        .when((pl.col("key") == "اشاره") & (prv("key", 1) == "في") & prv(comma, 2).fill_null(False))
+        .then(pl.col("r") - 1)
         .alias("b")
     )["b"].drop_nulls().sort()
     nbrk = _next_after(brk, pl.select(pl.coalesce(clause_from, pr)).to_series())
