@@ -1088,3 +1088,11 @@ def test_a_gloss_after_a_comma_ends_the_clause():
     """"...، في إشارة إلى ...": the writer's gloss is not part of the reported clause."""
     _, q = run("وأكد العلمي أن الأمور لم تحسم بعد، في إشارة إلى المنافسة مع الملف المشترك.")
     assert q["text"].to_list() == ["الأمور لم تحسم بعد"]
+
+
+def test_the_subject_between_a_contrastive_opener_and_the_verb_speaks():
+    """"... لكن الشرطة قالت لهم إنها ...": the words between لكن (or إلا أن، غير أن، بيد أن) and
+    the verb are its subject, not the person quoted before."""
+    _, q = run("وقال كريستوفر لويس إنه لم يطلق النار.",
+               "وسمع المشاركون دوي الطلقة لكن الشرطة قالت لهم في البداية إنها صوت ناجم عن سقوط لافتة.")
+    assert q.select("speaker_text").rows()[1] == ("الشرطة",)

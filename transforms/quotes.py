@@ -1969,6 +1969,34 @@ def quotes(
         # no conjunction on the verb: "فأجاب وقال"، "يبتسم ويقول" coordinate two verbs
         & (tok.gather(er) == ev["verb"])
     ).fill_null(False)
+    # ... and after a contrastive opener inside the sentence: "لكن الشرطة قالت لهم إنها"، "إلا
+    # أن الوزارة أكدت أن"، "غير أن المصادر ذكرت أن": the content words between the opener
+    # and the verb (1-3 words, no person among them: rule 3 has it)
+    op_rows = t.filter(
+        pl.col("key").is_in(["لكن", "ولكن", "فلكن"])
+        | ((pl.col("key") == "ان") & prv(pl.col("key"), 1).is_in(["الا", "غير", "بيد"]).fill_null(False))
+    )["r"]
+    op = _prev_at_or_before(op_rows, er - 1)
+    span2 = er - op - 1
+    sv2_good = pl.Series([True] * len(er), dtype=pl.Boolean)
+    for k in range(1, 5):
+        pos = (er - k).clip(lower_bound=0)
+        bad = (
+            t["is_punct"].gather(pos) | t["comp"].gather(pos) | t["func"].gather(pos) | t["block"].gather(pos)
+            | t["sv"].gather(pos) | t["qmark"].gather(pos) | t["time"].gather(pos) | ~t["is_word"].gather(pos)
+            | key.gather(pos).is_in(carry_words)
+        )
+        # (a word with و after the first is a second clause: "إلا أن الجدل تجدد وخرجت أقاويل")
+        bad = bad | ((span2 > k) & key.gather(pos).str.starts_with("و")) | key.gather(pos).is_in(["كن", "فكن"])
+        sv2_good = sv2_good & ((span2 < k) | ~bad)
+    per_r = ms.filter(pl.col("type") == "PER")["m_r_start"].cast(pl.Int64).sort()
+    n_per2 = per_r.search_sorted(er, side="left") - per_r.search_sorted(op.fill_null(0), side="left")
+    sv2_ok = (
+        ~ok & ~op.is_null() & (span2 >= 1) & (span2 <= 3) & sv2_good
+        & (sid.gather(op.fill_null(0).clip(lower_bound=0)) == ev["sid"])
+        & ev["sv_kind"].is_in(["verb", "express"]) & ev["mode"].is_in(["clause", "direct", "bare"])
+        & (n_per2 == 0) & (tok.gather(er) == ev["verb"])
+    ).fill_null(False)
     # a share of people as the subject (polls): "وقال 58 بالمئة من عينة الاستطلاع إن",
     # "أشار 27 بالمئة إلى أن", "وقال 38 إلى 58 في المئة من المشاركين إن": number (range),
     # percent word, then an optional من + a construct chain closed by a definite word
@@ -2018,6 +2046,13 @@ def quotes(
             pl.when(tok.gather(fr0).str.contains("^[وف]ال")).then(1).otherwise(0)).when(num_ok).then(0).when(named).then(0).when(sabaq_ok).then(1).otherwise(g_clitic),
         appos_s=pl.when(named & ~num_ok).then(er + 1).otherwise("appos_s"),
         appos_e=pl.when(named & ~num_ok).then(gen_end).otherwise("appos_e"),
+    )
+    # the subject between a contrastive opener and the verb (sv2_ok above)
+    sv2_use = sv2_ok & ~gen_ok & ~num_ok & ~sv_ok & ~qname_ok & ~qawl_ok & ~kana_ok & ~sabaq_ok
+    ev = ev.with_columns(
+        gen_s=pl.when(sv2_use).then(op + 1).otherwise("gen_s"),
+        gen_e=pl.when(sv2_use).then(er - 1).otherwise("gen_e"),
+        g_clitic=pl.when(sv2_use).then(0).otherwise("g_clitic"),
     )
     # the name between commas before the complement (appos_name above) and its role
     ev = ev.with_columns(
