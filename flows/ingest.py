@@ -26,6 +26,7 @@ from akhbar.pipeline import remove_staging  # noqa: E402
 from flows.report_task import publish_report  # noqa: E402
 from flows.tasks import (  # noqa: E402
     ensure_writer_limit,
+    bulk,
     finish_run,
     parallelism,
     plan_run,
@@ -63,8 +64,9 @@ def ingest(
     t = time.perf_counter()
     seen, batches, skipped = plan_run(source, warehouse, run_id, flow_run_id, batch_size)
     counts = {"seen": seen, "seconds_plan": time.perf_counter() - t}
+    to_read = sum(len(b) for b in batches)  # process_batches lets go of the batches as it sends them
     logger.info("%d files under %s: %d unchanged, %d to read in %d batches",
-                counts["seen"], source, skipped, sum(len(b) for b in batches), len(batches))
+                counts["seen"], source, skipped, to_read, len(batches))
 
     status = "failed"
     try:
@@ -73,7 +75,7 @@ def ingest(
         counts["unchanged"] += skipped
         status = "completed"
     finally:
-        finish_run(warehouse, run_id, status, counts)
+        finish_run(warehouse, run_id, status, counts, merge_row_groups=not bulk(to_read))
         remove_staging(staging_root)
     publish_summary(warehouse, run_id, counts)
     if any(counts.get(k) for k in ("loaded", "rejected", "duplicate")):

@@ -253,3 +253,10 @@ def test_writer_batches_defaults_to_four(monkeypatch):
 
     monkeypatch.delenv("AKHBAR_WRITER_BATCHES", raising=False)
     assert writer_batches() == 4
+
+
+def test_runs_of_a_thousand_files_or_more_load_without_merging_row_groups():
+    from flows.tasks import BULK_FILES, bulk
+
+    assert BULK_FILES == 1000
+    assert (bulk(0), bulk(999), bulk(1000), bulk(31228)) == (False, False, True, True)

@@ -348,3 +348,36 @@ def test_entities_touched_by_a_batch_are_recomputed_and_ties_go_to_the_smallest_
         wh.rebuild_entities()
         assert wh.con.execute("SELECT entity_id, canonical_name, mention_count FROM entities ORDER BY 1").fetchall() == [
             ("e1", "خالد حفتر", 2), ("e3", "بنغازي", 1)]
+
+
+def _row_groups_after_three_sessions(tmp_path: Path, merge: bool) -> tuple[int, int]:
+    """Three writer sessions, one small batch each (closed with a checkpoint): the articles
+    table's row groups and rows."""
+    path = tmp_path / f"merge-{merge}.duckdb"
+    for i in range(3):
+        uri = f"file:///{i}.txt"
+        batch = stage(tmp_path, f"b{merge}{i}", [ok_file(uri, f"s{i}")],
+                      [{"article_id": f"a{i}", "source_uri": uri, "doc_key": "", "text": f"نص المقال {i}"}])
+        with Warehouse(path, merge_row_groups=merge) as wh:
+            wh.load_batch("r1", batch)
+    with connect_readonly(path) as con:
+        return con.execute(
+            "SELECT count(DISTINCT row_group_id), (SELECT count(*) FROM articles)"
+            " FROM pragma_storage_info('articles')").fetchone()
+
+
+def test_bulk_sessions_leave_each_batch_in_its_own_row_group(tmp_path):
+    # merge_row_groups=False: DuckDB does not rewrite earlier row groups at checkpoints
+    assert _row_groups_after_three_sessions(tmp_path, merge=False) == (3, 3)
+
+
+def test_default_sessions_let_duckdb_merge_small_row_groups(tmp_path):
+    assert _row_groups_after_three_sessions(tmp_path, merge=True) == (1, 3)
+
+
+def test_merge_setting_lives_only_in_its_session(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path, merge_row_groups=False) as wh:
+        assert wh.con.execute("SELECT current_setting('max_vacuum_tasks')").fetchone() == (0,)
+    with Warehouse(path) as wh:
+        assert wh.con.execute("SELECT current_setting('max_vacuum_tasks')").fetchone() == (100,)
