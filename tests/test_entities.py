@@ -429,3 +429,18 @@ def test_cache_size_must_be_a_whole_number(monkeypatch, raw):
     monkeypatch.setenv("AKHBAR_NER_CACHE_KEYS", raw)
     with pytest.raises(ValueError, match=rf"AKHBAR_NER_CACHE_KEYS must be a whole number >= 0, got '{raw}'"):
         max_keys()
+
+
+
+def test_a_complementizer_ends_a_person():
+    """"ووصفت الوثائق لويس بأنه "مختل بشدة"": the tagger ran into بأنه; the person ends before it."""
+    text, m = mentions_of('ووصفت الوثائق لويس بأنه "مختل بشدة".')
+    _check_offsets(text, m)
+    assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["لويس"]
+
+
+def test_a_complementizer_starts_no_mention():
+    """"وبالمثل، فإن ريبريف تقول إن ...": the tagger ran into فإن; the mention starts after it."""
+    text, m = mentions_of("وبالمثل، فإن ريبريف تقول إن الأرقام أعلى.")
+    _check_offsets(text, m)
+    assert m["surface"].to_list() == ["ريبريف"]

@@ -59,7 +59,9 @@ Rules (first version; see also docs in ``seeds/README.md`` for the lexicons):
   person too (``_first_conjunct``: "وقال سعيد الحربي وجمال عسيري"); an organisation ends at a
   nisba followed by a definite word that cannot be its adjective (other gender, verbal noun,
   time noun: "حركة الشباب الصومالية الهجوم"; ``_cut_org_at_object``); a model ORG/LOC keeps an
-  initial ف + consonant when the word is no lexicon word (فرانس برس; ``_keep_initial_fa``).
+  initial ف + consonant when the word is no lexicon word (فرانس برس; ``_keep_initial_fa``); a
+  complementizer written with its hamza starts no mention and ends no person ("فإن أردوغان"،
+  "لويس بأنه"; ``_cut_complementizers``).
 * Canonical names: a multi-token PER's canonical name is its dediacritised surface.  A
   single-token PER (surname "حفتر", or a given name/title-triggered single name) resolves to
   the full PER mention (>= 2 tokens) of the same article that ends (surname) or starts
@@ -930,6 +932,41 @@ def _cut_naming_words(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.Da
     return out.select(m.columns)
 
 
+# complementizers as written (with hamza: "فان" is the Dutch "van", "إن" alone also an
+# acronym letter in "سي إن إن"): a mention never starts or (a person) ends with one
+_COMP_LEAD = [p + c + x for p in ("", "ف", "ب") for c in ("أن", "إن") for x in ("", "ه", "ها", "هم", "هما")
+              if (p + c + x) != "إن"]
+_COMP_TRAIL = [p + c + x for p in ("", "ف", "ب") for c in ("أن", "إن") for x in ("", "ه", "ها", "هم", "هما")
+               if (p + c + x) != "إن"]
+
+
+def _cut_complementizers(t: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
+    """A complementizer (أن، إن، بأن، فإن + a pronoun, written with its hamza) the tagger ran
+    into is no part of a name: a mention that starts with one starts after it ("فإن أردوغان"،
+    "بأن كوشنير" -> أردوغان، كوشنير), a person that ends with one ends before it ("ووصفت
+    الوثائق لويس بأنه" -> لويس).  Only multi-word mentions change."""
+    if m.height == 0:
+        return m
+    first = _rows_at(t, m["r_start"], ["token"])["token"]
+    last = _rows_at(t, m["r_end"], ["token"])["token"]
+    multi = (m["r_end"] > m["r_start"]).fill_null(False)
+    lead = (multi & first.is_in(_COMP_LEAD)).fill_null(False)
+    trail = (multi & (m["type"] == "PER") & last.is_in(_COMP_TRAIL)).fill_null(False)
+    if not (lead.any() or trail.any()):
+        return m
+    out = m.with_columns(_lead=lead, _trail=trail).with_columns(
+        r_start=pl.when(pl.col("_lead")).then(pl.col("r_start") + 1).otherwise(pl.col("r_start")).cast(m.schema["r_start"]),
+        r_end=pl.when(pl.col("_trail")).then(pl.col("r_end") - 1).otherwise(pl.col("r_end")).cast(m.schema["r_end"]),
+        n_strip=pl.when(pl.col("_lead")).then(0).otherwise(pl.col("n_strip")).cast(m.schema["n_strip"]),
+        ll=pl.when(pl.col("_lead")).then(False).otherwise(pl.col("ll")),
+        title=pl.when(pl.col("_lead")).then(None).otherwise(pl.col("title")),
+        canon=pl.when(pl.col("_lead") | pl.col("_trail")).then(None).otherwise(pl.col("canon")),
+    ).filter(pl.col("r_end") >= pl.col("r_start")).with_columns(
+        r_len=(pl.col("r_end") - pl.col("r_start")).cast(m.schema["r_len"]),
+    )
+    return out.select(m.columns)
+
+
 def _first_conjunct(t: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
     """Persons joined by و: a given name + one family-name word right before a person whose
     first word carries the conjunction (a comma may come between) is a person too ("وقال
@@ -1102,6 +1139,7 @@ def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,
     m = _first_conjunct(t, m)
     m = _cut_org_at_object(t, m, res)
     m = _keep_initial_fa(t, m)
+    m = _cut_complementizers(t, m)
 
     # geometry and surface
     m = m.with_row_index("mid").join(
