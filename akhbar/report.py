@@ -61,23 +61,26 @@ def report_data(con, run_id: str | None = None, since: date | None = None, top: 
             [run_id, *p, *p, *p, *p, *p],
         ).fetchone(),
     ))
+    # The daily view joins every mention with its article and entity: computed once (a temporary
+    # table of this connection, allowed on a read-only one) for the bars and the timeline, instead
+    # of once per query (0.4 s each after the whole ANT corpus).
+    con.execute(f"CREATE OR REPLACE TEMP TABLE report_daily AS SELECT * FROM entity_mentions_daily WHERE {day_scope}", p)
     top_entities = con.execute(
-        f"SELECT entity_id, canonical_name, type, sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles"
-        f" FROM entity_mentions_daily WHERE {day_scope} GROUP BY ALL"
-        f" ORDER BY mentions DESC, articles DESC, canonical_name LIMIT ?",
-        [*p, top],
+        "SELECT entity_id, canonical_name, type, sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles"
+        " FROM report_daily GROUP BY ALL ORDER BY mentions DESC, articles DESC, canonical_name LIMIT ?",
+        [top],
     ).fetchall()
     # Timeline: the most mentioned entities among dated articles.
     timeline_ids = [r[0] for r in con.execute(
-        f"SELECT entity_id FROM entity_mentions_daily WHERE day IS NOT NULL AND {day_scope} GROUP BY entity_id, canonical_name"
-        f" ORDER BY sum(mentions) DESC, canonical_name LIMIT 5",
-        p,
+        "SELECT entity_id FROM report_daily WHERE day IS NOT NULL GROUP BY entity_id, canonical_name"
+        " ORDER BY sum(mentions) DESC, canonical_name LIMIT 5",
     ).fetchall()]
     timeline_rows = con.execute(
-        f"SELECT canonical_name, entity_id, day, mentions FROM entity_mentions_daily"
-        f" WHERE day IS NOT NULL AND {day_scope} AND list_contains(?, entity_id) ORDER BY day",
-        [*p, timeline_ids],
+        "SELECT canonical_name, entity_id, day, mentions FROM report_daily"
+        " WHERE day IS NOT NULL AND list_contains(?, entity_id) ORDER BY day, entity_id",
+        [timeline_ids],
     ).fetchall()
+    con.execute("DROP TABLE report_daily")
     speakers = con.execute(
         f"SELECT speaker, count(*) AS quotes, count(DISTINCT article_id) AS articles FROM quotes_with_mentions a"
         f" WHERE speaker IS NOT NULL AND {scope} GROUP BY speaker ORDER BY quotes DESC, speaker LIMIT ?",
