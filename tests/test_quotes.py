@@ -1096,3 +1096,11 @@ def test_the_subject_between_a_contrastive_opener_and_the_verb_speaks():
     _, q = run("وقال كريستوفر لويس إنه لم يطلق النار.",
                "وسمع المشاركون دوي الطلقة لكن الشرطة قالت لهم في البداية إنها صوت ناجم عن سقوط لافتة.")
     assert q.select("speaker_text").rows()[1] == ("الشرطة",)
+
+
+def test_a_coordinated_verb_takes_the_organisation_after_the_sentence_verb():
+    """"وسعت الكويت إلى التهدئة بعد يوم وقالت إن ...": the verb coordinated with و has the
+    subject of the verb that opens the sentence, not the person quoted before."""
+    _, q = run("وقال رودريغو دوتيرتي إن العمال سيعودون.",
+               "وسعت الكويت إلى التهدئة بعد يوم وقالت إن العلاقات متينة.")
+    assert q.select("speaker_text").rows()[1] == ("الكويت",)

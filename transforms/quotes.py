@@ -2209,8 +2209,27 @@ def quotes(
             "sid", o_r="m_r_start", o_text="surface", o_s="start_char", o_e="end_char", o_eid="entity_id",
         ).unique("sid", keep="first"),
         on="sid", how="left", maintain_order="left",
-    ).with_columns(
-        use_o=pl.col("src_r").is_null() & ~pl.col("use_p") & (pl.col("sv_kind") == "participle")
+    )
+    # ... and so does a verb coordinated with و/ف with no subject of its own ("ودانت نقابة
+    # الصحافيين اليمنيين الجريمة ...، وأكدت أن"، "وسعت الكويت إلى التهدئة وقالت إن"), when the
+    # two verbs agree in gender and number (a feminine "وشهدت المدينة ... وقال إنه" has another
+    # subject)
+    def _agree(k: pl.Expr) -> pl.Expr:  # p(lural) / f(eminine) / m(asculine) of a verb form
+        k = k.str.replace(r"^[وف]", "")
+        return (pl.when(k.str.contains(r"(?:وا|ون|ين|تا|ان)$")).then(pl.lit("p"))
+                .when(k.str.contains(r"(?:^ت|ت$|ه$|ة$)")).then(pl.lit("f")).otherwise(pl.lit("m")))
+
+    ev_r = events["r"]
+    opener_r = first_r.gather(ev_r)
+    coord_v = ((tok.gather(ev_r) != events["verb"]) & (ev_r > opener_r)).fill_null(False)
+    agree = (
+        pl.DataFrame({"a": key.gather(ev_r), "b": key.gather(opener_r)})
+        .select(_agree(pl.col("a")) == _agree(pl.col("b")))
+        .to_series()
+    )
+    events = events.with_columns(
+        use_o=pl.col("src_r").is_null() & ~pl.col("use_p")
+        & ((pl.col("sv_kind") == "participle") | (coord_v & agree))
         & (pl.col("o_r") < pl.col("r")).fill_null(False)
     )
     by_r = events.filter(pl.col("explicit")).select(
