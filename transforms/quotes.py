@@ -1675,27 +1675,33 @@ def quotes(
     ap_c0 = _prev_at_or_before(ap_comma, ap_c1 - 1)  # no comma inside the role
     seg_s = ap_c1 + 1
     seg_len = c_1 - seg_s
-    ap_word = t.select(
-        pl.col("is_word") & ~pl.col("stop") & ~pl.col("func") & ~pl.col("sv") & ~pl.col("comp")
-        & ~pl.col("block") & ~pl.col("time")
-    )["is_word"]
-    ap_bare = ap_word & ~key.str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)")
-    ap_nisba = ap_word & key.str.contains(r"^ال\w+ي$")
-    P_apbare = _Prefix(ap_bare)
-
     def ap_at(series: pl.Series, pos: pl.Series) -> pl.Series:
         return series.gather(pos.fill_null(0).clip(lower_bound=0, upper_bound=n - 1))
 
+    # (the word tests run at the few rows of each candidate name only, not over every token)
+    def ap_word(pos: pl.Series) -> pl.Series:
+        return (ap_at(t["is_word"], pos) & ~ap_at(t["stop"], pos) & ~ap_at(t["func"], pos) & ~ap_at(t["sv"], pos)
+                & ~ap_at(t["comp"], pos) & ~ap_at(t["block"], pos) & ~ap_at(t["time"], pos))
+
+    def ap_bare(pos: pl.Series) -> pl.Series:
+        return ap_word(pos) & ~ap_at(key, pos).str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)")
+
+    def ap_nisba(pos: pl.Series) -> pl.Series:
+        return ap_word(pos) & ap_at(key, pos).str.contains(r"^ال\w+ي$")
+
     seg_last = c_1 - 1
+    middle_ok = pl.Series([True] * len(er), dtype=pl.Boolean)
+    for k in (1, 2):  # the words between the first and the last (a name of 2-4 words)
+        middle_ok = middle_ok & (((seg_s + k) >= seg_last) | ap_bare(seg_s + k)).fill_null(False)
     name_words = (
         (seg_len >= 2) & (seg_len <= 4)
-        & ap_at(ap_bare, seg_s) & ~ap_at(key, seg_s).str.contains(r"^م\w{3,}ا$")  # مخاطبا، متحدثا
-        & (P_apbare.between(seg_s, seg_last) == seg_len - 2)
-        & (ap_at(ap_bare, seg_last) | ap_at(ap_nisba, seg_last))
+        & ap_bare(seg_s) & ~ap_at(key, seg_s).str.contains(r"^م\w{3,}ا$")  # مخاطبا، متحدثا
+        & middle_ok
+        & (ap_bare(seg_last) | ap_nisba(seg_last))
         # (without a mention: a given name first, or a nisba last; "شمالي مصر"، "موالية
         # ومعارضة"، "طلبوا عدم نشر أسمائهم" are no names)
         & (ap_at(key, seg_s).is_in(pl.Series(list(res.given_names), dtype=pl.String).implode())
-           | ap_at(ap_nisba, seg_last))
+           | ap_nisba(seg_last))
         & ~(ap_at(key, seg_s).str.starts_with("ل") & ap_at(key, seg_s).str.slice(1).is_in(outlets_))
     ).fill_null(False)
     per_end = mrow.filter(pl.col("type") == "PER").select(
@@ -1706,8 +1712,10 @@ def quotes(
     m_ok = (~ap_m["ap_row"].is_null() & (ap_m["ap_ms"] >= seg_s) & (ap_m["ap_ms"] <= seg_s + 1)
             & (seg_len <= 5)).fill_null(False)
     per_starts = mrow.filter(pl.col("type") == "PER")["m_r_start"].cast(pl.Int64).sort()
-    P_per = _Prefix(t["r"].is_in(per_starts.implode()))
-    P_aprel = _Prefix(key.is_in(["الذي", "التي", "الذين", "حيث", "وحيث", "ما", "مما", "بما"]))
+    rel_rows = t.filter(pl.col("key").is_in(["الذي", "التي", "الذين", "حيث", "وحيث", "ما", "مما", "بما"]))["r"]
+
+    def n_between(rows: pl.Series, a: pl.Series, b: pl.Series) -> pl.Series:  # rows r with a < r < b
+        return (rows.search_sorted(b, side="left") - rows.search_sorted(a, side="right")).cast(pl.Int64).clip(lower_bound=0)
     role_head = ap_at(key, gb + 1).str.replace("^ال", "").is_in(person_heads_) | ap_at(key, gb + 1).is_in(person_heads_)
     appos_name = (
         (ev["mode"] == "clause") & ap_at(tok, c_1).is_in(["،", ","])
@@ -1715,10 +1723,11 @@ def quotes(
         & ((ap_c1 - gb) >= 3) & (ap_at(sid, ap_c1) == ev["sid"]) & (ap_c1 > er)
         & (P_hard.between(er, c_1_0) == 0) & (P_colon.between(er, c_1_0) == 0)
         & (P_q.between(er, c_1_0) == 2 * P_open.between(er, c_1_0))
-        & (_Prefix(t["sv"]).between(er, ap_c1) == 0)
+        & (n_between(t.filter(pl.col("sv"))["r"], er, ap_c1.fill_null(0)) == 0)
         # (a role that names no person and holds no relative clause: "أعلن المستشفى حيث يعالج
         # الجاسوس الروسي السابق، سيرغي سكريبال، أن" is the hospital)
-        & (role_head | ((P_per.between(gb, ap_c1) == 0) & (P_aprel.between(er, ap_c1) == 0)))
+        & (role_head | ((n_between(per_starts, gb, ap_c1.fill_null(0)) == 0)
+                        & (n_between(rel_rows, er, ap_c1.fill_null(0)) == 0)))
         # (the office of a person speaks: "أعلن المكتب الإعلامي لرئيس مجلس الوزراء العراقي،
         # حيدر العبادي، أن" is the office)
         & ~ap_at(key, gb + 1).str.replace("^ال", "").is_in(
