@@ -1104,3 +1104,11 @@ def test_a_coordinated_verb_takes_the_organisation_after_the_sentence_verb():
     _, q = run("وقال رودريغو دوتيرتي إن العمال سيعودون.",
                "وسعت الكويت إلى التهدئة بعد يوم وقالت إن العلاقات متينة.")
     assert q.select("speaker_text").rows()[1] == ("الكويت",)
+
+
+def test_a_titled_name_closing_a_long_role_is_the_speaker():
+    """"وأوضح ل «عكاظ» مدير عام الموهوبين في وزارة التعليم الدكتور عبدالله الغفيص، أن": a role
+    with prepositions after an addressee, then a title and the name: the name speaks."""
+    _, q = run("وأوضح ل «عكاظ» مدير عام الموهوبين في وزارة التعليم الدكتور عبدالله الغفيص، "
+               "أن هذه الفصول ستشمل كافة المراحل التعليمية.")
+    assert q.select("speaker_text", "speaker_role").rows() == [("عبدالله الغفيص", "مدير عام الموهوبين في وزارة التعليم")]

@@ -1736,10 +1736,37 @@ def quotes(
     ).fill_null(False)
     ap_mention = appos_name & m_ok
     ap_gen = appos_name & ~m_ok
+    # ... or a titled name closing a long role, with no comma before it: "وأوضح ل «عكاظ» مدير
+    # عام الموهوبين في وزارة التعليم الدكتور عبدالله الغفيص، أن" (a PER mention the entity stage
+    # gave a title; the role, before the title, starts with a person head)
+    t_end = pl.select(pl.when(ap_at(tok, c_1).is_in(["،", ","])).then(c_1 - 1).otherwise(c_1)).to_series()
+    per_titled = mrow.filter((pl.col("type") == "PER") & pl.col("title").is_not_null()).select(
+        pl.col("m_r_end").cast(pl.Int64).alias("e"), pl.col("row").cast(pl.Int64).alias("t_row"),
+        pl.col("m_r_start").cast(pl.Int64).alias("t_ms"),
+        (pl.col("title").str.count_matches(" ") + 1).cast(pl.Int64).alias("t_nt"),
+    ).unique("e", keep="first")
+    tm = pl.DataFrame({"e": t_end}).join(per_titled, on="e", how="left", maintain_order="left")
+    role_end = tm["t_ms"] - tm["t_nt"] - 1  # last word of the role, before the title
+    titled = (
+        (ev["mode"] == "clause") & ~appos_name & ~tm["t_row"].is_null() & role_head
+        & ((role_end - gb) >= 2) & (tm["t_ms"] > er) & (ap_at(sid, tm["t_ms"]) == ev["sid"])
+        & (n_between(ap_comma, gb, tm["t_ms"].fill_null(0)) == 0)
+        # (no person inside the role: "ثم قال الأستاذ عابد ومضت الأيام واستطاع الأستاذ أحمد
+        # العربي أن" is said by عابد)
+        & (n_between(per_starts, gb, (role_end + 1).fill_null(0)) == 0)
+        & (P_hard.between(er, c_1_0) == 0) & (P_colon.between(er, c_1_0) == 0)
+        & (P_q.between(er, c_1_0) == 2 * P_open.between(er, c_1_0))
+        & (n_between(t.filter(pl.col("sv"))["r"], er, tm["t_ms"].fill_null(0)) == 0)
+        & ~ap_at(key, gb + 1).str.replace("^ال", "").is_in(
+            pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode())
+    ).fill_null(False)
+    ap_mention = ap_mention | titled
+    appos_name = appos_name | titled
+    ap_c1 = pl.select(pl.when(titled).then(role_end + 1).otherwise(ap_c1)).to_series()
     ok_p = (ok_p | ap_mention) & ~ap_gen
     ok_o = ok_o & ~appos_name
     ok = ok_p | ok_o
-    p_row = pl.select(pl.when(ap_mention).then(ap_m["ap_row"]).otherwise(p_row)).to_series()
+    p_row = pl.select(pl.when(titled).then(tm["t_row"]).when(ap_mention).then(ap_m["ap_row"]).otherwise(p_row)).to_series()
     pick = pl.select(
         pl.when(ok_p).then(p_row).when(ok_o).then(o_row).otherwise(none)
     ).to_series()
