@@ -444,3 +444,9 @@ def test_a_complementizer_starts_no_mention():
     text, m = mentions_of("وبالمثل، فإن ريبريف تقول إن الأرقام أعلى.")
     _check_offsets(text, m)
     assert m["surface"].to_list() == ["ريبريف"]
+
+
+def test_an_honorific_pronoun_is_no_person():
+    """"وقال سموه: إن ...": سموه ("His Highness") refers back; it is no name."""
+    text, m = mentions_of("وقال الأمير فيصل بن خالد إن الوطن بخير.", "وقال سموه: إن الحادث إجرامي.")
+    assert m.filter(pl.col("type") == "PER")["surface"].to_list() == ["فيصل بن خالد"]

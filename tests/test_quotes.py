@@ -1112,3 +1112,9 @@ def test_a_titled_name_closing_a_long_role_is_the_speaker():
     _, q = run("وأوضح ل «عكاظ» مدير عام الموهوبين في وزارة التعليم الدكتور عبدالله الغفيص، "
                "أن هذه الفصول ستشمل كافة المراحل التعليمية.")
     assert q.select("speaker_text", "speaker_role").rows() == [("عبدالله الغفيص", "مدير عام الموهوبين في وزارة التعليم")]
+
+
+def test_an_honorific_pronoun_before_a_colon_carries_the_speaker_over():
+    """"وقال سموه: إن ...": the speaker is the person spoken of before, not "سموه"."""
+    _, q = run("وقال الأمير فيصل بن خالد إن الوطن بخير.", "وقال سموه: إن الحادث إجرامي.")
+    assert q["speaker_text"].to_list() == ["فيصل بن خالد", "فيصل بن خالد"]

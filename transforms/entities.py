@@ -61,7 +61,8 @@ Rules (first version; see also docs in ``seeds/README.md`` for the lexicons):
   time noun: "حركة الشباب الصومالية الهجوم"; ``_cut_org_at_object``); a model ORG/LOC keeps an
   initial ف + consonant when the word is no lexicon word (فرانس برس; ``_keep_initial_fa``); a
   complementizer written with its hamza starts no mention and ends no person ("فإن أردوغان"،
-  "لويس بأنه"; ``_cut_complementizers``).
+  "لويس بأنه"; ``_cut_complementizers``); an honorific pronoun (سموه، معاليه) is no person
+  (``_drop_honorific_pronouns``).
 * Canonical names: a multi-token PER's canonical name is its dediacritised surface.  A
   single-token PER (surname "حفتر", or a given name/title-triggered single name) resolves to
   the full PER mention (>= 2 tokens) of the same article that ends (surname) or starts
@@ -869,6 +870,20 @@ def _cut_at_outlets(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.Data
     ).drop("_cut", "_do")
 
 
+def _drop_honorific_pronouns(t: pl.DataFrame, m: pl.DataFrame, res: Resources) -> pl.DataFrame:
+    """An honorific pronoun ("سموه"، "معاليه"، "سماحته": seeds/attribution_particles.csv kind
+    pronoun_subject, also after و/ف) is no person: the tagger took "وقال سموه:" as a name."""
+    from transforms.quote_tokens import load_lexicon as quote_lexicon
+
+    pron = pl.Series(list(quote_lexicon(res.seeds_dir).pronoun_subjects), dtype=pl.String).implode()
+    if m.height == 0:
+        return m
+    k = _rows_at(t, m["r_start"], ["key"])["key"]
+    bad = ((m["type"] == "PER") & (m["r_end"] == m["r_start"])
+           & (k.is_in(pron) | (k.str.contains("^[وف]") & k.str.slice(1).is_in(pron)))).fill_null(False)
+    return m.filter(~bad)
+
+
 def _span_rows(m: pl.DataFrame, keep: pl.Expr) -> pl.DataFrame:
     """_i (row of ``m``), r_start, r_end, r (every token row of the kept spans)."""
     return m.with_row_index("_i").filter(keep).select(
@@ -1140,6 +1155,7 @@ def entity_mentions(tokens: pl.DataFrame, resources: Resources | None = None,
     m = _cut_org_at_object(t, m, res)
     m = _keep_initial_fa(t, m)
     m = _cut_complementizers(t, m)
+    m = _drop_honorific_pronouns(t, m, res)
 
     # geometry and surface
     m = m.with_row_index("mid").join(
