@@ -99,6 +99,15 @@ both); introducers inside a quotation are ignored.
   between كان and the verb beats any subject after it (وكانت إدارة الجامعة بيّنت فور ... أن); a
   participle with no subject in its sentence takes the organisation right after the sentence's
   opening verb (وكلفت محكمة مدريد ...، معتبرة أن).
+* Session 6 rules (from batch 9, then unblinded, checked by reading their firings over a
+  corpus sample): a name between commas right before the complement is the subject after a
+  role of any length (وقال رئيس لجنة ... 2026، مولاي حفيظ العلمي، إن), and so is a titled name
+  closing a long role (... في وزارة التعليم الدكتور عبدالله الغفيص، أن); a one-word speaker
+  that ends a fuller person name quoted before is that person (وذكر العلمي أن); findings and
+  rules report (وتوصلت الدراسة إلى أن، وينص القانون على أن) only as the first introducer of
+  their sentence; a comma + في إشارة إلى ends the clause; the subject between a contrastive
+  opener and the verb speaks (لكن الشرطة قالت لهم إنها); a verb coordinated with و takes the
+  organisation after the verb opening its sentence (وسعت الكويت ... وقالت إن).
 * ``verb`` is the introducer as written without the conjunction و/ف ("أكدت", "مشيراً",
   "وصفه", "بحسب").  ``quote_id`` is 0-based per article in text order of the quote.
 """
