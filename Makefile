@@ -25,7 +25,7 @@ run: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/akhbar serve $(ARGS)
 
-# Benchmarks are not part of `make test`: they need ../shared and take minutes (~15 on 2 cores).
+# Benchmarks are not part of `make test`: they need ../shared and take minutes (~20 on 2 cores).
 # Figures and how to read them: bench/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline_bench.py $(ARGS)
@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/scale_bench.py memory
 	$(BIN)/python bench/scale_bench.py workers --limit 4000
 	$(BIN)/python bench/readers_during_load.py
+	$(BIN)/python bench/quote_cost_bench.py --rounds 1
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
