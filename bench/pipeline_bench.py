@@ -195,7 +195,7 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(ANT))
     ap.add_argument("--limit", type=int, default=0, help="only the first N files (0: all)")
     ap.add_argument("--scale", type=int, default=1, help="present the corpus K times under new names")
-    ap.add_argument("--batch-size", type=int, default=1000, help="files per batch (default: akhbar's, 1000)")
+    ap.add_argument("--batch-size", type=int, default=2000, help="files per batch (default: akhbar's, 2000)")
     ap.add_argument("--workers", type=int, default=0, help="Dask workers (0: the default thread runner)")
     ap.add_argument("--json", help="also write every figure to this JSON file")
     args = ap.parse_args()

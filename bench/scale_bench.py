@@ -115,7 +115,7 @@ def main() -> None:
     m = sub.add_parser("memory")
     m.add_argument("--limit", type=int, default=3000)
     m.add_argument("--scale", type=int, default=10)
-    m.add_argument("--batch-size", type=int, default=1000)
+    m.add_argument("--batch-size", type=int, default=2000)
     w = sub.add_parser("workers")
     w.add_argument("--limit", type=int, default=3000)
     w.add_argument("--batch-size", type=int, default=250)
