@@ -30,11 +30,24 @@ class Api:
         self.base = f"http://127.0.0.1:{port}/api"
 
     def call(self, method: str, path: str, body=None):
+        """One REST call. A 503 / 502 / 429 answer is retried after its Retry-After (at most 5
+        tries, 1 s when the header is absent), as Prefect's own client does: the server answers
+        503 for the errors it marks retryable, such as its SQLite database locked by a concurrent
+        write (seen once in a CI run, on create_flow_run); the request changed nothing, so trying
+        again is safe."""
+        import urllib.error
+
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return json.loads(r.read() or "null")
+        for attempt in range(5):
+            req = urllib.request.Request(self.base + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return json.loads(r.read() or "null")
+            except urllib.error.HTTPError as e:
+                if e.code not in (429, 502, 503) or attempt == 4:
+                    raise
+                time.sleep(min(float(e.headers.get("Retry-After") or 1), 5))
 
     def deployment(self, flow: str, name: str):
         try:
