@@ -11,10 +11,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = PROJECT_DIR / "seeds" / "articles"
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "akhbar.duckdb"
 # ~7 MB of ANT articles (the byte cap, akhbar.pipeline.max_batch_bytes, ends most ANT batches
-# first); a transform call has a fixed cost (a quote-stage call costs ~0.2 CPU-s with one Polars
-# thread and ~0.4 with two, even on one article), so fewer, larger batches cost less: whole ANT corpus 60.6-61.1 s
-# at 1,000 files / 4 MiB, 50.4 s at 2,000 / 8 MiB, for a peak RSS of 2.3 GB instead of 1.6 GB
-# (bench/RESULTS.md, issue 7)
+# first). A transform call has a fixed cost (a quote-stage call costs ~0.2 CPU-s with one Polars
+# thread and ~0.4 with two, even on one article), so fewer, larger batches cost less: the whole
+# ANT corpus takes 60.6-61.1 s at 1,000 files / 4 MiB and 50.4-51.2 s at 2,000 / 8 MiB, for a
+# peak RSS of 2.3 GB instead of 1.6 GB (bench/RESULTS.md, issue 7).
 DEFAULT_BATCH_SIZE = 2000
 
 

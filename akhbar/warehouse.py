@@ -100,10 +100,11 @@ class Warehouse:
         row groups of the article tables into larger ones, so a bulk run compresses its text
         again and again: the whole ANT corpus as 31 staged 1,000-file batches, one writer session
         each with one DuckDB thread, loads in 15.1 instead of 20.4 CPU-s into a file of 341
-        instead of 469 MB (rewritten blocks stay in the file as free space). Bulk runs (`flows.tasks.BULK_FILES`)
-        load this way: their row groups hold a batch each (~1,000-2,000 articles, 10,000+ sentences;
-        tokens fill whole row groups). Small runs keep the merging, so a schedule that adds a few
-        files at a time does not leave the tables in thousands of tiny row groups."""
+        instead of 469 MB (rewritten blocks stay in the file as free space). Bulk runs
+        (`flows.tasks.BULK_FILES`) load this way: their row groups hold a batch each (~1,000-2,000
+        articles, 10,000+ sentences; tokens fill whole row groups). Small runs keep the merging,
+        so a schedule that adds a few files at a time does not leave the tables in thousands of
+        tiny row groups."""
         self.path = Path(path)
         self._lock = None
         if str(path) != ":memory:":

@@ -25,8 +25,8 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from akhbar.pipeline import remove_staging  # noqa: E402
 from flows.report_task import publish_report  # noqa: E402
 from flows.tasks import (  # noqa: E402
-    ensure_writer_limit,
     bulk,
+    ensure_writer_limit,
     finish_run,
     parallelism,
     plan_run,
