@@ -73,12 +73,17 @@ def code() -> Path:
 
 
 def run_child(source: str, warehouse: str, batch_size: int, workers: int = 0) -> dict:
-    script = Path(tempfile.gettempdir()) / "akhbar_bench_child.py"
-    script.write_text(CHILD)
+    return run_script(CHILD, "akhbar_bench_child.py", [source, warehouse, str(batch_size), str(workers)])
+
+
+def run_script(child: str, name: str, args: list[str]) -> dict:
+    """Run `child` (a script printing "RESULT <json>") with `args` on the code snapshot; its
+    result, with the CPU seconds of its whole process tree."""
+    script = Path(tempfile.gettempdir()) / name
+    script.write_text(child)
     env = dict(os.environ, PYTHONPATH=str(code()))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run([sys.executable, str(script), source, warehouse, str(batch_size), str(workers)],
-                         capture_output=True, text=True, cwd=code(), env=env)
+    out = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, cwd=code(), env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     for line in out.stdout.splitlines():
         if line.startswith("RESULT "):

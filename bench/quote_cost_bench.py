@@ -16,18 +16,15 @@ the load on 2 threads.
 """
 
 import argparse
-import json
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pipeline_bench import ANT, code, corpus_files, load_avg, present  # noqa: E402
+from pipeline_bench import ANT, corpus_files, load_avg, present, run_script  # noqa: E402
 
 CHILD = """
 import json, resource, sys, time
@@ -46,18 +43,7 @@ if __name__ == "__main__":
 
 
 def run(source: str, warehouse: str, batch_size: int, variant: str) -> dict:
-    script = Path(tempfile.gettempdir()) / "akhbar_quote_cost_child.py"
-    script.write_text(CHILD)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run([sys.executable, str(script), source, warehouse, str(batch_size), variant],
-                         capture_output=True, text=True, cwd=code(), env=dict(os.environ, PYTHONPATH=str(code())))
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    for line in out.stdout.splitlines():
-        if line.startswith("RESULT "):
-            r = json.loads(line[7:])
-            r["cpu_seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            return r
-    raise RuntimeError(out.stderr[-3000:])
+    return run_script(CHILD, "akhbar_quote_cost_child.py", [source, warehouse, str(batch_size), variant])
 
 
 def main() -> None:

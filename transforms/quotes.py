@@ -1996,15 +1996,19 @@ def quotes(
            for x in ("", "ه", "ها", "هم")}
     ), dtype=pl.String).implode()
     span_len = er - fr0
-    sv_good = pl.Series([True] * len(er), dtype=pl.Boolean)
-    for k in range(1, 6):
-        pos = (er - k).clip(lower_bound=0)
-        bad = (
+
+    def not_subject_word(pos: pl.Series) -> pl.Series:
+        """the word at ``pos`` cannot be part of a subject before the verb"""
+        return (
             t["is_punct"].gather(pos) | t["comp"].gather(pos) | t["func"].gather(pos) | t["block"].gather(pos)
             | t["sv"].gather(pos) | t["qmark"].gather(pos) | t["time"].gather(pos) | ~t["is_word"].gather(pos)
             | key.gather(pos).is_in(carry_words)
         )
-        sv_good = sv_good & ((span_len < k) | ~bad)
+
+    sv_good = pl.Series([True] * len(er), dtype=pl.Boolean)
+    for k in range(1, 6):
+        pos = (er - k).clip(lower_bound=0)
+        sv_good = sv_good & ((span_len < k) | ~not_subject_word(pos))
     # no mention starts among them
     n_ment = m_start.search_sorted(er, side="left") - m_start.search_sorted(fr0, side="left")
     sv_ok = (
@@ -2026,11 +2030,7 @@ def quotes(
     sv2_good = pl.Series([True] * len(er), dtype=pl.Boolean)
     for k in range(1, 5):
         pos = (er - k).clip(lower_bound=0)
-        bad = (
-            t["is_punct"].gather(pos) | t["comp"].gather(pos) | t["func"].gather(pos) | t["block"].gather(pos)
-            | t["sv"].gather(pos) | t["qmark"].gather(pos) | t["time"].gather(pos) | ~t["is_word"].gather(pos)
-            | key.gather(pos).is_in(carry_words)
-        )
+        bad = not_subject_word(pos)
         # (a word with و after the first is a second clause: "إلا أن الجدل تجدد وخرجت أقاويل")
         bad = bad | ((span2 > k) & key.gather(pos).str.starts_with("و")) | key.gather(pos).is_in(["كن", "فكن"])
         sv2_good = sv2_good & ((span2 < k) | ~bad)
