@@ -18,6 +18,7 @@ before and after: other jobs on the cores change every figure).
 """
 
 import argparse
+import atexit
 import json
 import os
 import resource
@@ -65,6 +66,7 @@ def code() -> Path:
             _CODE = ROOT
         else:
             _CODE = Path(tempfile.mkdtemp(prefix="akhbar-code-"))
+            atexit.register(shutil.rmtree, _CODE, True)  # the snapshot goes with the bench process
             archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
             subprocess.run(["tar", "-x", "-C", str(_CODE)], input=archive, check=True)
             head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
