@@ -31,6 +31,9 @@ from pathlib import Path
 
 import polars as pl
 
+from transforms.cache import RowCache
+from transforms.cache import max_keys as cache_max_keys
+from transforms.cache import shared as shared_cache
 from transforms.resources import match_key, normalize  # noqa: F401  (normalize: used by akhbar.quotes_cli)
 from transforms.spans import is_grouped as _is_grouped  # noqa: F401  (used by transforms.quotes)
 from transforms.spans import span_text  # noqa: F401  (used by transforms.quotes)
@@ -152,31 +155,89 @@ def load_lexicon(seeds_dir: str | Path | None = None) -> QuoteLexicon:
     return _load(str(Path(seeds_dir or SEEDS_DIR).resolve()))
 
 
+HARD_STOPS = [".", "!", "?", "؟", "؛", ";", "…"]
+TRAILING = [".", "،", ",", "؛", ";", ":", "!", "?", "؟", "-", "–", "—", "…", "(", ")"]
+COMMAS = ["،", ","]
+
+
 def _vocab(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
-    """One row per distinct token with the lexical features quotes need."""
+    """One row per distinct token with the lexical features quotes need: every test the rules
+    make of a token's own form is a column here, computed once per distinct word (and kept
+    across batches by :func:`_vocab_cache`) instead of once per token row."""
     v = tokens.select("token", "norm").unique("token").with_columns(
         key=match_key(pl.col("norm").fill_null(pl.col("token")))
     )
     key = pl.col("key")
+    tok = pl.col("token")
 
     def keys(*kinds: str) -> pl.Expr:
         return pl.Series(lex.stop_keys(*kinds), dtype=pl.String).implode()
 
-    return v.with_columns(
+    def lit(words) -> pl.Expr:
+        return pl.Series(list(words), dtype=pl.String).implode()
+
+    intro_keys = lex.intro["key"].implode()
+    named_heads = lit(lex.name_heads + lex.speaker_heads("organization"))
+    report = lit(lex.report_verbs)
+    no_src_verb = lex.intro.filter(pl.col("lemma").is_in(["نص", "توصل"]))["key"].implode()
+    unobj = key.str.replace(r"(ه|ها|هم|هما)$", "")
+    naming = lit(lex.naming)
+    v = v.with_columns(
         is_word=key.str.contains(r"^[\x{0621}-\x{064A}]+$"),
         is_punct=~key.str.contains(r"[\w]"),
-        qmark=pl.col("token").is_in(lex.quote_chars),
+        qmark=tok.is_in(lex.quote_chars),
         stop=key.is_in(keys(*STOP_KINDS)),
         func=key.is_in(keys(*FUNCTION_KINDS)),
         prep=key.is_in(keys("prep")),
         block=key.is_in(keys("block")),
-        time=key.is_in(keys("time")) | key.is_in(pl.Series(list(lex.time_words), dtype=pl.String).implode()),
-        latin=pl.col("token").str.contains(r"^[A-Za-z][A-Za-z0-9.&'\-]*$"),
-        sv=key.is_in(lex.intro["key"].implode()),
+        time=key.is_in(keys("time")) | key.is_in(lit(lex.time_words)),
+        latin=tok.str.contains(r"^[A-Za-z][A-Za-z0-9.&'\-]*$"),
+        sv=key.is_in(intro_keys),
         comp=key.str.contains(r"^[بف]?ان(ه|ها|هم|هما|نا|ني|كم)?$"),
         def_bare=key.str.starts_with("ال") & (key.str.len_chars() >= 4),
-        off1=pl.col("token").str.extract(f"^((?:{_AR_LETTER}{_MARK}*){{1}})").str.len_chars(),
+        off1=tok.str.extract(f"^((?:{_AR_LETTER}{_MARK}*){{1}})").str.len_chars(),
+        comma=tok.is_in(COMMAS),
+        colon=tok.is_in([":", "："]),
+        trailing=tok.is_in(TRAILING),
+        # a name head (موقع، شبكة، صحيفة، شركة ...), bare or with و/ف/ب/ل
+        head_row=key.is_in(named_heads) | (key.str.contains("^[وفبل]") & key.str.slice(1).is_in(named_heads)),
+        # a negation or refusal before a verb: it reports nothing
+        neg=key.is_in(["لم", "لن", "ولم", "ولن", "عدم", "وعدم", "رفض", "ورفض"]),
+        obj=key.is_in(["عن", "الي", "علي", "بان", "ان"]),
+        an=key == "عن",
+        # a reporting or publishing verb after ما in a source, with or without its object pronoun
+        rverb=(key.is_in(intro_keys) | key.is_in(report) | unobj.is_in(intro_keys) | unobj.is_in(report))
+        & ~key.is_in(no_src_verb),
+        rel_def=key.is_in(pl.Series([k for k in lex.stop_keys("rel") if k.startswith("ال")], dtype=pl.String).implode()),
+        fa=key.str.starts_with("ف"),
+        wf=key.str.contains("^[وف]"),
+        kana=key.is_in(["كان", "وكان", "فكان", "كانت", "وكانت", "فكانت"]),
+        rel_cl=key.is_in(["الذي", "التي", "الذين", "حيث", "وحيث", "ما", "مما", "بما"]),
+        rel_pron=key.is_in(["الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"]),
+        sabaq=key.is_in(["سبق", "وسبق", "فسبق"]),
+        lakin=key.is_in(["لكن", "ولكن", "فلكن"]),
+        an_comp=key == "ان",
+        illa=key.is_in(["الا", "غير", "بيد"]),
+        brk=key.is_in(keys("clause_break")),
+        hin=key == "حين",
+        fi=key == "في",
+        ishara=key == "اشاره",
+        # a word that cannot be part of a bare personal name (a naming word included: ويدعى)
+        name_bad=key.str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)") | key.is_in(naming)
+        | (key.str.contains("^[وف]") & key.str.slice(1).is_in(naming)),
     )
+    return v.with_columns(
+        hard=tok.is_in(HARD_STOPS) | pl.col("block"),
+        not_name=(~pl.col("is_word") | pl.col("stop") | pl.col("func") | pl.col("sv") | pl.col("comp")
+                  | pl.col("block") | pl.col("name_bad")) & (tok != "علي"),
+    ).drop("name_bad")
+
+
+def _vocab_cache(lex: QuoteLexicon) -> RowCache:
+    """The process's cache of :func:`_vocab` rows for this lexicon (``transforms.cache``; the
+    cache holds ``lex``, so its id is not reused while the cache lives)."""
+    return shared_cache(("quote_vocab", id(lex)), lambda: RowCache(
+        "token", lambda toks: _vocab(toks, lex), cache_max_keys()))
 
 
 def token_table(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
@@ -193,7 +254,7 @@ def token_table(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
     )
     if not _is_grouped(base):
         base = base.sort("article_id", "token_index")
-    vocab = _vocab(base, lex)
+    vocab = _vocab_cache(lex).rows(base.select("token", "norm"))
     aid, sidx = pl.col("article_id"), pl.col("sentence_index")
     return (
         base.drop("norm")

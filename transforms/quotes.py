@@ -116,7 +116,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.quote_tokens import FUNCTION_KINDS, QuoteLexicon, _is_grouped, load_lexicon, match_key, prv, span_text, token_table
+from transforms.quote_tokens import FUNCTION_KINDS, HARD_STOPS, TRAILING, QuoteLexicon, _is_grouped, load_lexicon, match_key, prv, span_text, token_table
 
 __all__ = ["quotes", "QUOTE_SCHEMA"]
 
@@ -136,8 +136,6 @@ QUOTE_SCHEMA = {
     "sentence_index": pl.Int64,
     "speaker_type": pl.String,
 }
-HARD_STOPS = [".", "!", "?", "؟", "؛", ";", "…"]
-TRAILING = [".", "،", ",", "؛", ";", ":", "!", "?", "؟", "-", "–", "—", "…", "(", ")"]
 MAX_GAP = 20
 # words that cannot be part of a name: definite / preposition+definite forms, كان forms
 _NOT_NAME_RE = r"^(?:[وفبكل]?ال|[وف]?لل|[وف]?(?:كان|كانت|كانوا|يكون|تكون|ليس|ليست)$)"
@@ -1037,8 +1035,10 @@ def quotes(
     key = t["key"]
 
     # -- sentence bounds (first / last row of each sentence, per row)
-    first_r = t.select(pl.col("r").min().over("sid"))["r"]
-    last_r = t.select(pl.col("r").max().over("sid"))["r"]
+    sid_first = t.select(pl.col("r").filter(pl.col("sid") != pl.col("sid").shift(1).fill_null(0)))["r"]
+    sid_last = t.select(pl.col("r").filter(pl.col("sid") != pl.col("sid").shift(-1).fill_null(0)))["r"]
+    first_r = sid_first.gather(sid - 1)  # sid is 1, 2, ... in row order
+    last_r = sid_last.gather(sid - 1)
 
     # -- paired quotation marks, within a sentence
     qm = t.filter(pl.col("qmark")).select("r", "sid", "token")
@@ -1078,8 +1078,8 @@ def quotes(
     inside = ((inside_flag_pos < t["r"]) & (pc_of > t["r"])).fill_null(False)
 
     # -- prefix sums
-    hard = t.select(pl.col("token").is_in(HARD_STOPS) | pl.col("block"))["token"]
-    colon = t.select(pl.col("token").is_in([":", "："]))["token"]
+    hard = t["hard"]
+    colon = t["colon"]
     P_hard = _Prefix(hard)
     P_q = _Prefix(t["qmark"])
     P_colon = _Prefix(colon)
@@ -1118,11 +1118,8 @@ def quotes(
     # the name belongs to the speaker phrase ("وقال موقع Yeshiva World إن", "حسبما ذكرت
     # شبكة "سي إن إن"")
     named_heads = pl.Series(res.name_heads + res.speaker_heads("organization"), dtype=pl.String).implode()
-    head_row = t.select(
-        pl.col("key").is_in(named_heads)
-        | (pl.col("key").str.contains("^[وفبل]") & pl.col("key").str.slice(1).is_in(named_heads))
-    )["key"]
-    non_latin = t.filter(~pl.col("latin"))["r"]
+    head_row = t["head_row"]
+    non_latin = t["r"].filter(~t["latin"])
 
     def pair_close(x: pl.Series) -> pl.Series:
         """Closing row of the quotation pair that opens at row ``x`` (else null)."""
@@ -1153,7 +1150,7 @@ def quotes(
             pl.when(quoted).then(q_close).when(latin).then(lat_end).otherwise(end)
         ).to_series()
 
-    not_trailing = t.select(~pl.col("token").is_in(TRAILING))["token"]
+    not_trailing = ~t["trailing"]
     last_word = t.select(pl.when(not_trailing).then(pl.col("r")).forward_fill())["r"]
 
     # -- introducers
@@ -1165,8 +1162,7 @@ def quotes(
         t.with_columns(inside=inside)
         # a negated verb reports nothing: "لم يؤكد أحد أن ..."; nor does a verbal noun after
         # عدم / رفض ("وطلب عدم ذكر اسمه": the quotation is the earlier verb's)
-        .filter(pl.col("sv") & ~pl.col("inside") & ~prv(pl.col("key").is_in(
-            ["لم", "لن", "ولم", "ولن", "عدم", "وعدم", "رفض", "ورفض"]), 1).fill_null(False))
+        .filter(pl.col("sv") & ~pl.col("inside") & ~prv(pl.col("neg"), 1).fill_null(False))
         .select("r", "sid", "art", "article_id", "sentence_index", "key", "token", "off1")
         .join(sv, on="key", how="left", maintain_order="left")
         .sort("r")
@@ -1190,7 +1186,7 @@ def quotes(
     # توصل only right before إلى أن ("توصلت إلى إجابة"، "الذي توصلت إليه" are no reports)
     found = intro["lemma"].is_in(["توصل", "نص"])
     first_in_sid = intro.select(pl.col("r").min().over("sid"))["r"] == intro["r"]
-    comp_rows = t.filter(pl.col("comp"))["r"]
+    comp_rows = t["r"].filter(t["comp"])
     nxt_comp = _next_after(comp_rows, intro["r"])
     ila_before = key.gather((nxt_comp.fill_null(1) - 1).clip(lower_bound=0, upper_bound=n - 1)).is_in(["الي", "إلى"])
     intro = intro.filter(~found | (first_in_sid & ((intro["lemma"] != "توصل") | ila_before.fill_null(False))))
@@ -1214,7 +1210,7 @@ def quotes(
     )["r"]
     nb = _next_after(blocking, r)
     nb_ok = nb.is_null() | (sid.gather(nb.fill_null(0)) != isid)
-    comp_pos = t.filter(pl.col("comp"))["r"]
+    comp_pos = comp_rows
     comp = _next_after(comp_pos, r)
     qo = _next_after(po_quote, r)
     qc = pc.gather(po.search_sorted(qo.fill_null(-1), side="left").clip(upper_bound=max(len(po) - 1, 0))) if len(po) else pl.Series([None] * len(r), dtype=pl.Int64)
@@ -1346,7 +1342,7 @@ def quotes(
     # ... and only when the attribution closes the sentence ("، كما أعلنت الإدارة عن اعتماد
     # ..." is "also announced", not a trailing attribution)
     P_comp = _Prefix(t["comp"])
-    P_obj = _Prefix(t.select(pl.col("key").is_in(["عن", "الي", "علي", "بان", "ان"]))["key"])
+    P_obj = _Prefix(t["obj"])
     s_end = last_r.gather(r)
     vtrail_ok = (
         (ala_ma | kama) & (kind == "verb") & first_intro & ((r - first_r.gather(r)) >= 5)
@@ -1366,7 +1362,7 @@ def quotes(
     use_clause = clause_ok & ~use_direct
     # a quotation without marks after a colon: "وقال قائد ريال مدريد في مؤتمر صحفي: برشلونة
     # قدم عاما كبيرا ..." -> the rest of the sentence (at least 3 words)
-    colon_pos = t.filter(pl.col("token").is_in([":", "："]))["r"]
+    colon_pos = t["r"].filter(colon)
     col = _next_after(colon_pos, r)
     col0 = col.fill_null(0).clip(upper_bound=n - 2)
     bare_ok = (
@@ -1416,17 +1412,9 @@ def quotes(
         # is the subject of the verb after ما
         # (a reporting or publishing verb, with or without an object pronoun: "حسبما ظهر في
         # المشهد" is no source)
-        intro_keys = res.intro["key"].implode()
-        # (not a rule: "بحسب ما ينص عليه الدستور" is no source)
-        no_src_verb = res.intro.filter(pl.col("lemma").is_in(["نص", "توصل"]))["key"].implode()
-        rverb = t.select((
-            pl.col("sv")
-            | pl.col("key").is_in(pl.Series(list(res.report_verbs), dtype=pl.String).implode())
-            | pl.col("key").str.replace(r"(ه|ها|هم|هما)$", "").is_in(intro_keys)
-            # ... also a publishing verb with its object pronoun ("لما أورده المتحدث")
-            | pl.col("key").str.replace(r"(ه|ها|هم|هما)$", "").is_in(
-                pl.Series(list(res.report_verbs), dtype=pl.String).implode())
-        ) & ~pl.col("key").is_in(no_src_verb))["sv"]
+        # (also a publishing verb with its object pronoun: "لما أورده المتحدث"; not a rule:
+        # "بحسب ما ينص عليه الدستور" is no source; quote_tokens._vocab's rverb)
+        rverb = t["rverb"]
         sv1 = rverb.gather((sr + 1).clip(upper_bound=n - 1))
         sv2 = rverb.gather((sr + 2).clip(upper_bound=n - 1))
         ma2 = k1.is_in(["ما", "لما"]) & sv2
@@ -1438,7 +1426,7 @@ def quotes(
         ma_verb = ma1 | ma2
         # "حسبما نقلت وكالة الأنباء (سانا) عن مصدر عسكري": the source is the one after عن
         v_row = pl.select(pl.when(ma2).then(sr + 2).otherwise(sr + 1)).to_series().clip(upper_bound=n - 1)
-        an_pos = t.filter(pl.col("key") == "عن")["r"]
+        an_pos = t["r"].filter(t["an"])
         an_next = _next_after(an_pos, np_start)
         chain = (
             ma_verb & key.gather(v_row).str.starts_with("نقل") & ~an_next.is_null()
@@ -1458,8 +1446,7 @@ def quotes(
         ).to_series()
         # a phrase ends at punctuation, a time adverb ("مسؤولون أمس" -> مسؤولون) or a relative
         # pronoun ("صندوق النقد الدولي الذي يتوقع ..." -> صندوق النقد الدولي)
-        rel_keys = pl.Series([k for k in res.stop_keys("rel") if k.startswith("ال")], dtype=pl.String).implode()
-        punct_pos = t.filter(pl.col("is_punct") | pl.col("time") | pl.col("key").is_in(rel_keys))["r"]
+        punct_pos = t["r"].filter(t["is_punct"] | t["time"] | t["rel_def"])
         np_punct = _next_after(punct_pos, np_start - 1)
         punct_in_sentence = (~np_punct.is_null()) & (sid.gather(np_punct.fill_null(0)) == src["sid"])
         np_end_excl = pl.select(
@@ -1495,7 +1482,7 @@ def quotes(
         comma_after = comma_after | quoted_bare
         # a فإن closing the phrase stands for the comma: "وبحسب الدراسة فإن ..."، also after
         # a comma inside the sentence ("...، ووفقاً لما أورده المتحدث ... فإن ...")
-        fan_pos = t.filter(pl.col("comp") & pl.col("key").str.starts_with("ف"))["r"]
+        fan_pos = t["r"].filter(t["comp"] & t["fa"])
         fan = _next_after(fan_pos, np_start - 1)
         prev_comma0 = tok.gather((sr - 1).clip(lower_bound=0)).is_in(["،", ","]) & (sr > src["first_r"])
         fan_ok = (
@@ -1628,7 +1615,7 @@ def quotes(
     # subject-verb after كان: "وكان الرئيس الأمريكي (قد) قال ... إن" / "وكانت إدارة الجامعة
     # بيّنت فور ارتكاب الجريمة أن" -> the words between كان and the verb are its subject, and
     # beat any subject read after the verb (a verb has one subject: those are adjuncts)
-    kana_rows = t.filter(pl.col("key").is_in(["كان", "وكان", "فكان", "كانت", "وكانت", "فكانت"]))["r"]
+    kana_rows = t["r"].filter(t["kana"])
     kprev = _prev_at_or_before(kana_rows, er - 1)
     k_end = pl.select(pl.when(key.gather((er - 1).clip(lower_bound=0)) == "قد").then(er - 2).otherwise(er - 1)).to_series()
     kana_pre = (
@@ -1675,7 +1662,7 @@ def quotes(
     # the words up to the first comma. The name is a PER mention ending right before the comma
     # (a title may come before it), else 2-4 name words (a nisba with ال may close it:
     # العلمي); the role starts with a person head, or names no person
-    ap_comma = t.filter(pl.col("token").is_in(["،", ","]))["r"]
+    ap_comma = t["r"].filter(t["comma"])
     person_heads_ = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
     outlets_ = pl.Series(list(res.outlets), dtype=pl.String).implode()
     c_1 = (ev["comp"] - 1).cast(pl.Int64)
@@ -1721,7 +1708,7 @@ def quotes(
     m_ok = (~ap_m["ap_row"].is_null() & (ap_m["ap_ms"] >= seg_s) & (ap_m["ap_ms"] <= seg_s + 1)
             & (seg_len <= 5)).fill_null(False)
     per_starts = mrow.filter(pl.col("type") == "PER")["m_r_start"].cast(pl.Int64).sort()
-    rel_rows = t.filter(pl.col("key").is_in(["الذي", "التي", "الذين", "حيث", "وحيث", "ما", "مما", "بما"]))["r"]
+    rel_rows = t["r"].filter(t["rel_cl"])
 
     def n_between(rows: pl.Series, a: pl.Series, b: pl.Series) -> pl.Series:  # rows r with a < r < b
         return (rows.search_sorted(b, side="left") - rows.search_sorted(a, side="right")).cast(pl.Int64).clip(lower_bound=0)
@@ -1732,7 +1719,7 @@ def quotes(
         & ((ap_c1 - gb) >= 3) & (ap_at(sid, ap_c1) == ev["sid"]) & (ap_c1 > er)
         & (P_hard.between(er, c_1_0) == 0) & (P_colon.between(er, c_1_0) == 0)
         & (P_q.between(er, c_1_0) == 2 * P_open.between(er, c_1_0))
-        & (n_between(t.filter(pl.col("sv"))["r"], er, ap_c1.fill_null(0)) == 0)
+        & (n_between(t["r"].filter(t["sv"]), er, ap_c1.fill_null(0)) == 0)
         # (a role that names no person and holds no relative clause: "أعلن المستشفى حيث يعالج
         # الجاسوس الروسي السابق، سيرغي سكريبال، أن" is the hospital)
         & (role_head | ((n_between(per_starts, gb, ap_c1.fill_null(0)) == 0)
@@ -1765,7 +1752,7 @@ def quotes(
         & (n_between(per_starts, gb, (role_end + 1).fill_null(0)) == 0)
         & (P_hard.between(er, c_1_0) == 0) & (P_colon.between(er, c_1_0) == 0)
         & (P_q.between(er, c_1_0) == 2 * P_open.between(er, c_1_0))
-        & (n_between(t.filter(pl.col("sv"))["r"], er, tm["t_ms"].fill_null(0)) == 0)
+        & (n_between(t["r"].filter(t["sv"]), er, tm["t_ms"].fill_null(0)) == 0)
         & ~ap_at(key, gb + 1).str.replace("^ال", "").is_in(
             pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode())
     ).fill_null(False)
@@ -1782,7 +1769,7 @@ def quotes(
     picked = mrow_ext.drop("row")[pick]
     ev = pl.concat([ev, picked.select(pl.all().name.prefix("s_"))], how="horizontal")
     # role: appositive between commas after the mention, or the words before it
-    comma_pos = t.filter(pl.col("token").is_in(["،", ","]))["r"]
+    comma_pos = t["r"].filter(t["comma"])
     after_m = ev["s_m_r_end"] + 1
     c1 = tok.gather(after_m.fill_null(0).clip(upper_bound=n - 1)).is_in(["،", ","]) & ~after_m.is_null()
     c2 = _next_after(comma_pos, after_m.fill_null(0))
@@ -1837,7 +1824,7 @@ def quotes(
     nm = _next_after(m_start, gb)
     m_idx = m_start.search_sorted(gb, side="right")
     P_sv = _Prefix(t["sv"])
-    rel_flag = t.select(pl.col("key").is_in(["الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"]))["key"]
+    rel_flag = t["rel_pron"]
     P_rel = _Prefix(rel_flag)  # "التحالف العربي الذي تقوده السعودية": the phrase ends before الذي
     # an addressee outlet inside the phrase ends it: "كشفت مصادر مطلعة لـ«عكاظ» أن" -> مصادر مطلعة
     nm_ok = (gen_ok & (nm < target).fill_null(False) & (P_sv.between(gb, nm.fill_null(0)) == 0)
@@ -1914,17 +1901,10 @@ def quotes(
     # برونو لو مير، إن" / "وأعلن قائد شرطة المنطقة غولستان قساني أن": 2-4 bare words (no ال,
     # no function word) between the role and the complement are the speaker, the role its
     # speaker_role
-    is_comma = t.select(pl.col("token").is_in(["،", ","]))["token"]
+    is_comma = t["comma"]
     # (the given name علي is written with ي; its key is that of the preposition على)
     # (a naming word, seeds/naming_words.csv: "شاهد العيان ويدعى كيلانا" -> كيلانا, is no name)
-    naming = pl.Series(list(res.naming), dtype=pl.String).implode()
-    not_name = t.select(
-        (~pl.col("is_word") | pl.col("stop") | pl.col("func") | pl.col("sv") | pl.col("comp")
-         | pl.col("block") | pl.col("key").str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)")
-         | pl.col("key").is_in(naming)
-         | (pl.col("key").str.contains("^[وف]") & pl.col("key").str.slice(1).is_in(naming)))
-        & (pl.col("token") != "علي")
-    )["is_word"]
+    not_name = t["not_name"]
     P_notname = _Prefix(not_name)
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
     a0 = (gen_end + 1).clip(upper_bound=n - 1)
@@ -1945,7 +1925,7 @@ def quotes(
     ).to_series()
     nb_ = pl.select(pl.when(named_all).then(nb_).otherwise(run_end)).to_series()
     # "نقلت الوكالة عن مصدر عسكري قوله إن": the speaker of قوله is the phrase after عن
-    an_rows = t.filter(pl.col("key") == "عن")["r"]
+    an_rows = t["r"].filter(t["an"])
     an_prev = _prev_at_or_before(an_rows, er - 1)
     qawl = ev["key"].str.starts_with("قول") & (ev["sv_kind"] == "noun")
     qawl_ok = (
@@ -1956,7 +1936,7 @@ def quotes(
     # subject-verb after كان (kana_pre above)
     kana_ok = ~ok & kana_pre
     # "وسبق لهيلي أن قالت إن": the one or two words after سبق لـ are the subject
-    sabaq_rows = t.filter(pl.col("key").is_in(["سبق", "وسبق", "فسبق"]))["r"]
+    sabaq_rows = t["r"].filter(t["sabaq"])
     sprev = _prev_at_or_before(sabaq_rows, er - 3)
     sabaq_ok = (
         ~ok & ~kana_ok & ~sprev.is_null() & ((er - sprev) >= 3) & ((er - sprev) <= 4)
@@ -2021,10 +2001,9 @@ def quotes(
     # ... and after a contrastive opener inside the sentence: "لكن الشرطة قالت لهم إنها"، "إلا
     # أن الوزارة أكدت أن"، "غير أن المصادر ذكرت أن": the content words between the opener
     # and the verb (1-3 words, no person among them: rule 3 has it)
-    op_rows = t.filter(
-        pl.col("key").is_in(["لكن", "ولكن", "فلكن"])
-        | ((pl.col("key") == "ان") & prv(pl.col("key"), 1).is_in(["الا", "غير", "بيد"]).fill_null(False))
-    )["r"]
+    op_rows = t.select(pl.col("r").filter(
+        pl.col("lakin") | (pl.col("an_comp") & prv(pl.col("illa"), 1).fill_null(False))
+    ))["r"]
     op = _prev_at_or_before(op_rows, er - 1)
     span2 = er - op - 1
     sv2_good = pl.Series([True] * len(er), dtype=pl.Boolean)
@@ -2334,15 +2313,13 @@ def quotes(
     ).to_series()
     # the clause ends before the next quote-producing introducer after its start, or before
     # a comma + و/ف + finite reporting verb ("، ودعت الحكومة إلى ...")
-    coord = t.filter(
-        pl.col("sv") & pl.col("key").str.contains("^[وف]") & prv(pl.col("token").is_in(["،", ","]), 1).fill_null(False)
-    )["r"]
+    comma_before = t.select(prv(pl.col("comma"), 1).fill_null(False).alias("c"))["c"]
+    coord = t["r"].filter(t["sv"] & t["wf"] & comma_before)
     coord = intro.filter(pl.col("r").is_in(coord.implode()) & (pl.col("sv_kind") == "verb"))["r"]
     # ... or before a comma + reporting participle, quote-producing or not ("، موصيةً
     # المستخدمين بتغيير ...", "، مشيراً إلى ...")
-    comma_before = t.select(prv(pl.col("token").is_in(["،", ","]), 1).fill_null(False).alias("c"))["c"]
     part = intro.filter(
-        (pl.col("sv_kind") == "participle") & pl.col("r").is_in(t.filter(comma_before)["r"].implode())
+        (pl.col("sv_kind") == "participle") & pl.col("r").is_in(t["r"].filter(comma_before).implode())
     )["r"]
     coord = pl.concat([coord, part])
     cutters = pl.concat([pr, coord]).unique().sort()
@@ -2351,15 +2328,14 @@ def quotes(
         next_prod=pl.when(sid.gather(nxt_cut.fill_null(0)) == prod["sid"]).then(nxt_cut)
     )
     # a comma + فيما / بينما / في حين (stopwords kind clause_break) also ends the clause
-    brk_keys = pl.Series(res.stop_keys("clause_break"), dtype=pl.String).implode()
-    comma = pl.col("token").is_in(["،", ","])
+    comma = pl.col("comma")
     brk = t.select(
-        pl.when(pl.col("key").is_in(brk_keys) & prv(comma, 1).fill_null(False)).then(pl.col("r"))
-        .when((pl.col("key") == "حين") & (prv("key", 1) == "في") & prv(comma, 2).fill_null(False))
+        pl.when(pl.col("brk") & prv(comma, 1).fill_null(False)).then(pl.col("r"))
+        .when(pl.col("hin") & prv("fi", 1).fill_null(False) & prv(comma, 2).fill_null(False))
         .then(pl.col("r") - 1)
         # ... and a comma + في إشارة إلى: the writer's gloss ("أكد أن الأمور لم تحسم بعد، في
         # إشارة إلى المنافسة مع الملف المشترك")
-        .when((pl.col("key") == "اشاره") & (prv("key", 1) == "في") & prv(comma, 2).fill_null(False))
+        .when(pl.col("ishara") & prv("fi", 1).fill_null(False) & prv(comma, 2).fill_null(False))
         .then(pl.col("r") - 1)
         .alias("b")
     )["b"].drop_nulls().sort()
