@@ -1118,3 +1118,27 @@ def test_an_honorific_pronoun_before_a_colon_carries_the_speaker_over():
     """"وقال سموه: إن ...": the speaker is the person spoken of before, not "سموه"."""
     _, q = run("وقال الأمير فيصل بن خالد إن الوطن بخير.", "وقال سموه: إن الحادث إجرامي.")
     assert q["speaker_text"].to_list() == ["فيصل بن خالد", "فيصل بن خالد"]
+
+
+@pytest.mark.parametrize("cap", ["0", "7", "300000"])
+def test_word_cache_changes_no_quote(monkeypatch, cap):
+    """The quote vocabulary kept across batches (one row of word tests per distinct token)
+    gives the quotes a fresh process gives, whatever its size: off, resetting every call,
+    large; the second article reuses words of the first."""
+    from transforms import cache
+
+    _, s1, t1 = frames(("a", ["وقال اللواء خالد المحجوب، مدير إدارة التوجيه المعنوي، إن القوات تتقدم."]))
+    _, s2, t2 = frames(("b", ["وأضاف المحجوب أن القوات تتقدم، بحسب مراقبين سياسيين.",
+                              "وأكد خالد حفتر: \"المرحلة المقبلة تتطلب الحذر\"."]))
+    m1, m2 = entity_mentions(t1, RES), entity_mentions(t2, RES)
+    monkeypatch.setenv("AKHBAR_NER_CACHE_KEYS", "0")
+    cache.clear()
+    want = quotes(s2, t2, m2, RES)
+    monkeypatch.setenv("AKHBAR_NER_CACHE_KEYS", cap)
+    cache.clear()
+    quotes(s1, t1, m1, RES)
+    got = quotes(s2, t2, m2, RES)
+    cache.clear()
+    assert_frame_equal(got, want)
+    assert got["kind"].to_list() == ["indirect", "direct"]
+    assert got["speaker_text"].to_list()[1] == "خالد حفتر"
