@@ -194,21 +194,22 @@ def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: Quot
     # tokens' norm is already the matching form (camel-tools rules = match_key on cleaned text)
     keys = res.intro["key"].implode()
     aid, sidx = pl.col("article_id"), pl.col("sentence_index")
-    x = tokens.with_columns(
+    # (narrow frames: the token table is filtered once, at the end)
+    x = tokens.select(
         _sid=((aid != aid.shift(1)) | (sidx != sidx.shift(1))).fill_null(True).cum_sum(),
         _hot=pl.col("norm").is_in(keys) | pl.col("token").is_in(res.quote_chars),
     )
-    sids = x.filter(pl.col("_hot"))["_sid"].unique()
+    sid = x["_sid"]
+    sids = sid.filter(x["_hot"]).unique()
     titled = mentions.filter((pl.col("type") == "PER") & pl.col("title").is_not_null())
     if titled.height:
-        firsts = x.filter(pl.col("_sid") != pl.col("_sid").shift(1).fill_null(-1)).select(
-            "article_id", "sentence_index", "_sid"
-        )
+        first = sid != sid.shift(1).fill_null(-1)
+        firsts = tokens.select("article_id", "sentence_index").filter(first).with_columns(_sid=sid.filter(first))
         t_sids = titled.select(
             "article_id", pl.col("sentence_index").cast(tokens.schema["sentence_index"])
         ).join(firsts, on=["article_id", "sentence_index"], how="inner")["_sid"]
         sids = pl.concat([sids, t_sids]).unique()
-    return x.filter(pl.col("_sid").is_in(sids.implode())).drop("_sid", "_hot")
+    return tokens.filter(sid.is_in(sids.implode()))
 
 
 def _resolve_org_heads(events: pl.DataFrame, gen: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
