@@ -1,0 +1,55 @@
+"""The quote stage's index helpers (transforms/quotes.py) give what the Polars operations they
+stand for give, with and without nulls (they take a NumPy path when a column has no null)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from polars.testing import assert_series_equal
+
+from transforms.quotes import _clip, _fill, _ix, _next_after, _Prefix, _prev_at_or_before
+
+CASES = [
+    pl.Series("r", [5, -2, 0, 9, 3], dtype=pl.Int64),
+    pl.Series("r", [5, None, 0, 9, None], dtype=pl.Int64),
+    pl.Series("r", [7, 1, 4], dtype=pl.Int32),
+    pl.Series("r", [], dtype=pl.Int64),
+]
+
+
+@pytest.mark.parametrize("s", CASES)
+@pytest.mark.parametrize(("lo", "hi"), [(0, None), (None, 4), (0, 4), (2, 2)])
+def test_clip_is_polars_clip(s, lo, hi):
+    assert_series_equal(_clip(s, lo, hi), s.clip(lower_bound=lo, upper_bound=hi))
+
+
+@pytest.mark.parametrize("s", CASES)
+def test_fill_and_gather_index_are_polars_fill_null_and_clip(s):
+    assert_series_equal(_fill(s, 0), s.fill_null(0))
+    assert_series_equal(_ix(s, 4), s.fill_null(0).clip(lower_bound=0, upper_bound=3))
+
+
+def test_clip_of_a_column_without_nulls_clips_values():
+    assert _clip(pl.Series([5, -2, 9], dtype=pl.Int64), 0, 4).to_list() == [4, 0, 4]
+
+
+@pytest.mark.parametrize("r", [pl.Series([0, 3, 4, 10, -1], dtype=pl.Int64), pl.Series([0, None, 4], dtype=pl.Int64)])
+def test_next_after_and_prev_at_or_before(r):
+    pos = pl.Series([1, 4, 4, 8], dtype=pl.Int64)
+    want_next = pl.concat([pos, pl.Series([None], dtype=pl.Int64)]).gather(pos.search_sorted(r, side="right"))
+    want_prev = pl.concat([pl.Series([None], dtype=pl.Int64), pos]).gather(pos.search_sorted(r, side="right"))
+    assert_series_equal(_next_after(pos, r), want_next, check_names=False)
+    assert_series_equal(_prev_at_or_before(pos, r), want_prev, check_names=False)
+    if r.null_count() == 0:
+        assert _next_after(pos, r).to_list() == [1, 4, 8, None, 1]
+        assert _prev_at_or_before(pos, r).to_list() == [None, 1, 4, 8, None]
+
+
+def test_prefix_counts_flags_strictly_between_rows():
+    p = _Prefix(pl.Series([True, False, True, True, False, True]))
+    a = pl.Series([0, 0, 3, 5, 2], dtype=pl.Int64)
+    b = pl.Series([5, 1, 2, 9, 4], dtype=pl.Int64)
+    # rows 1..4 hold 2 flags; none between 0 and 1; b <= a + 1 -> 0; past the end: row 6 on
+    assert p.between(a, b).to_list() == [2, 0, 0, 0, 1]
+    with_null = p.between(pl.Series([0, None], dtype=pl.Int64), pl.Series([5, 3], dtype=pl.Int64))
+    assert with_null.to_list() == [2, None]
