@@ -50,7 +50,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=0, help="only the first N ANT files (0: all)")
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--batch-size", type=int, default=1000)
+    ap.add_argument("--batch-size", type=int, default=2000, help="files per batch (default: akhbar's, 2000)")
     args = ap.parse_args()
     if not ANT.is_dir():
         sys.exit(f"corpus not found: {ANT}")
