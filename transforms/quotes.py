@@ -193,13 +193,20 @@ class _Prefix:
     """Counts of a flag strictly between two rows, via a prefix sum."""
 
     def __init__(self, flag: pl.Series):
-        self.cs = pl.concat([pl.Series([0], dtype=pl.Int64), flag.cast(pl.Int64).cum_sum()]).rechunk()
-        self.np = self.cs.to_numpy() if self.cs.null_count() == 0 else None
+        # (the flags are Boolean columns of the token table, never null; a null counts as False)
+        self.np = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(_fill(flag, False).to_numpy(), dtype=np.int64)])
+        self._cs: pl.Series | None = None
+
+    @property
+    def cs(self) -> pl.Series:
+        if self._cs is None:
+            self._cs = pl.Series("", self.np, dtype=pl.Int64)
+        return self._cs
 
     def between(self, a: pl.Series, b: pl.Series) -> pl.Series:
         """number of flagged rows r with a < r < b (0 when b <= a + 1; null if a/b null)."""
-        n = len(self.cs) - 1
-        if self.np is not None and _plain(a) and _plain(b):
+        n = len(self.np) - 1
+        if _plain(a) and _plain(b):
             lo = np.clip(a.to_numpy() + 1, 0, n)
             hi = np.clip(b.to_numpy(), 0, n)
             return pl.Series("", np.maximum(self.np[hi] - self.np[lo], 0), dtype=pl.Int64)
@@ -806,7 +813,8 @@ def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     keys = pl.concat([
         cand.filter(pl.col("h").is_in(src_heads)).select("article_id", "h"), cand.select("article_id", h="w"),
     ]).unique()
-    occ = at.join(keys, left_on=["article_id", "norm"], right_on=["article_id", "h"], how="semi")
+    occ = at.filter(pl.col("norm").is_in(keys["h"].implode())).join(
+        keys, left_on=["article_id", "norm"], right_on=["article_id", "h"], how="semi")
     if occ.height == 0:
         return out
     stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
@@ -932,12 +940,12 @@ def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: Quot
         return out
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
     hon = pl.Series(list(res.honorifics), dtype=pl.String).implode()
-    w = _words_key(pl.col("speaker_text")).str.split(" ")
-    w = pl.when(w.list.first().is_in(hon)).then(w.list.slice(1)).otherwise(w)
+    w = pl.col("_w")
     x = out.with_row_index("_row")
     # candidates first (no join): an unlinked speaker headed by a person head
     cand = x.filter(pl.col("speaker_entity_id").is_null() & pl.col("speaker_text").is_not_null()).with_columns(
-        _w=w).filter(pl.col("_w").list.first().is_in(person_heads) & (pl.col("_w").list.len() <= 6))
+        _w=_words_key(pl.col("speaker_text")).str.split(" ")).with_columns(
+        _w=pl.when(w.list.first().is_in(hon)).then(w.list.slice(1)).otherwise(w)).filter(pl.col("_w").list.first().is_in(person_heads) & (pl.col("_w").list.len() <= 6))
     if cand.height == 0:
         return out
     arts = cand["article_id"].unique().implode()
@@ -1021,12 +1029,15 @@ def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) 
     types = mentions.select("article_id", speaker_entity_id="entity_id", e_type="type").unique(
         ["article_id", "speaker_entity_id"], keep="first"
     )
-    out = out.join(types, on=["article_id", "speaker_entity_id"], how="left", maintain_order="left")
-    head = _words_key(pl.col("speaker_text")).str.split(" ").list.first()
+    # (the speaker's words are keyed once, not once per test)
+    out = out.join(types, on=["article_id", "speaker_entity_id"], how="left", maintain_order="left").with_columns(
+        _w=_words_key(pl.col("speaker_text")).str.split(" ")
+    )
+    head = pl.col("_w").list.first()
     org_heads = pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode()
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
     src_nouns = pl.Series(res.stop["key"].unique().to_list(), dtype=pl.String).implode()
-    words = _words_key(pl.col("speaker_text")).str.split(" ")
+    words = pl.col("_w")
     return out.with_columns(
         speaker_type=pl.when(pl.col("speaker_text").is_null()).then(None)
         .when((pl.col("e_type") == "PER") | pl.col("_person")).then(pl.lit("person"))
@@ -1049,7 +1060,7 @@ def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) 
             & (words.list.len() <= 3)
         ).then(pl.lit("person"))
         .otherwise(pl.lit("unnamed"))
-    ).drop("e_type", "_person")
+    ).drop("e_type", "_person", "_w")
 
 
 # ------------------------------------------------------------------------------ public
@@ -1082,7 +1093,7 @@ def quotes(
     last_r = sid_last.gather(sid - 1)
 
     # -- paired quotation marks, within a sentence
-    qm = t.filter(pl.col("qmark")).select("r", "sid", "token")
+    qm = t.select(pl.col("r", "sid", "token").filter(pl.col("qmark")))
     qm = qm.with_columns(
         amb=pl.col("token").is_in(res.alt_marks),
     ).with_columns(
@@ -1127,7 +1138,7 @@ def quotes(
     P_open = _Prefix(open_flag)
     # words that cannot be inside a subject / role (commas can: "وزير المالية، الوزير X،")
     nonsubj = t.select(
-        (pl.col("is_punct") & ~pl.col("token").is_in(["،", ","])) | pl.col("comp") | pl.col("func")
+        (pl.col("is_punct") & ~pl.col("comma")) | pl.col("comp") | pl.col("func")
         | pl.col("block") | pl.col("sv") | pl.col("qmark")
     )["is_punct"]
     # an addressee outlet between the verb and its subject is no obstacle: "أكد لـ«عكاظ»
@@ -1201,7 +1212,8 @@ def quotes(
     )
     sv_keys = set(sv["key"].to_list())
     intro = (
-        t.with_columns(inside=inside)
+        t.select("r", "sid", "art", "article_id", "sentence_index", "key", "token", "off1", "sv", "neg")
+        .with_columns(inside=inside)
         # a negated verb reports nothing: "لم يؤكد أحد أن ..."; nor does a verbal noun after
         # عدم / رفض ("وطلب عدم ذكر اسمه": the quotation is the earlier verb's)
         .filter(pl.col("sv") & ~pl.col("inside") & ~prv(pl.col("neg"), 1).fill_null(False))
@@ -1570,7 +1582,7 @@ def quotes(
         )
 
     # -- mentions -> token rows
-    arts = t.select("article_id", "art").unique("article_id")
+    arts = t.select(pl.col("article_id", "art").filter(pl.col("art") != pl.col("art").shift(1).fill_null(-1)))
     ms = mentions.select("article_id", "entity_id", "type", "start_char", "end_char", "surface",
                          "title").join(arts, on="article_id", how="inner")
     if ms.height:
@@ -1641,7 +1653,7 @@ def quotes(
     ).to_series().cast(pl.Int64)
     gb = er + shift  # the generic subject starts at gb + 1
     # ... after an addressee outlet right after the verb ("أكد لـ«عكاظ» مدير ...")
-    addr_end = _next_after(t.filter(~addressee)["r"], er).fill_null(er + 1) - 1
+    addr_end = _next_after(t["r"].filter(~addressee), er).fill_null(er + 1) - 1
     gb = pl.select(pl.when((shift == 0) & addressee.gather((er + 1).clip(upper_bound=n - 1)))
                    .then(addr_end).otherwise(gb)).to_series().cast(pl.Int64)
     # a time word right after the verb is not the subject: "ذكرت الجمعة وكالة الأنباء أن"
@@ -2181,6 +2193,7 @@ def quotes(
         & first_pre.is_in(org_heads) & ~first_pre.str.starts_with("ال")
         & (pl.col("pre_text").str.split(" ").list.len() >= 2)
     ).fill_null(False)
+    office = ev.select(office.alias("o"))["o"]  # (computed once, used five times)
     ev = ev.with_columns(
         s_surface=pl.when(office).then(pl.col("pre_text")).otherwise("s_surface"),
         s_start_char=pl.when(office).then(pl.col("pre_s_right")).otherwise("s_start_char"),
