@@ -222,6 +222,11 @@ def _vocab(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
         hin=key == "حين",
         fi=key == "في",
         ishara=key == "اشاره",
+        lil=key.str.starts_with("لل"),
+        # ل + a news outlet spoken to (لبي بي سي، لرويترز)
+        to_outlet=key.str.starts_with("ل") & key.str.slice(1).is_in(lit(lex.outlets)),
+        # a nisba ending or the pattern أفعل (الأبيض، الأعلى) of a definite adjective
+        adj=key.str.contains("(ي|يه)$") | key.str.contains(r"^الا\w{3}$"),
         # a word that cannot be part of a bare personal name (a naming word included: ويدعى)
         name_bad=key.str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)") | key.is_in(naming)
         | (key.str.contains("^[وف]") & key.str.slice(1).is_in(naming)),

@@ -1104,8 +1104,9 @@ def quotes(
         is_open=pl.when(pl.col("amb")).then(pl.col("amb_rank") % 2 == 0)
         .otherwise(pl.col("token").is_in(res.open_marks)),
     ).with_columns(
-        next_r=pl.col("r").shift(-1).over("sid"),
-        next_open=pl.col("is_open").shift(-1).over("sid"),
+        # (the rows are in order: the next row of the sentence is the next row, if same sid)
+        next_r=pl.when(pl.col("sid").shift(-1) == pl.col("sid")).then(pl.col("r").shift(-1)),
+        next_open=pl.when(pl.col("sid").shift(-1) == pl.col("sid")).then(pl.col("is_open").shift(-1)),
     )
     pairs = qm.filter(pl.col("is_open") & (pl.col("next_open") == False)).select(  # noqa: E712
         qo="r", qc="next_r", sid="sid"
@@ -1720,7 +1721,6 @@ def quotes(
     # العلمي); the role starts with a person head, or names no person
     ap_comma = t["r"].filter(t["comma"])
     person_heads_ = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
-    outlets_ = pl.Series(list(res.outlets), dtype=pl.String).implode()
     c_1 = (ev["comp"] - 1).cast(pl.Int64)
     c_1_0 = c_1.fill_null(0).clip(lower_bound=0, upper_bound=n - 1)
     ap_c1 = _prev_at_or_before(ap_comma, c_1 - 1)  # the comma before the name
@@ -1730,10 +1730,11 @@ def quotes(
     def ap_at(series: pl.Series, pos: pl.Series) -> pl.Series:
         return series.gather(_ix(pos, n))
 
-    # (the word tests run at the few rows of each candidate name only, not over every token)
+    # a content word: one flag per row, gathered at the few rows of each candidate name
+    word_ok = (t["is_word"] & ~t["stop"] & ~t["func"] & ~t["sv"] & ~t["comp"] & ~t["block"] & ~t["time"])
+
     def ap_word(pos: pl.Series) -> pl.Series:
-        return (ap_at(t["is_word"], pos) & ~ap_at(t["stop"], pos) & ~ap_at(t["func"], pos) & ~ap_at(t["sv"], pos)
-                & ~ap_at(t["comp"], pos) & ~ap_at(t["block"], pos) & ~ap_at(t["time"], pos))
+        return ap_at(word_ok, pos)
 
     def ap_bare(pos: pl.Series) -> pl.Series:
         return ap_word(pos) & ~ap_at(key, pos).str.contains(r"^(?:[وفبكل]?ال|[وف]?لل)")
@@ -1754,7 +1755,7 @@ def quotes(
         # ومعارضة"، "طلبوا عدم نشر أسمائهم" are no names)
         & (ap_at(key, seg_s).is_in(pl.Series(list(res.given_names), dtype=pl.String).implode())
            | ap_nisba(seg_last))
-        & ~(ap_at(key, seg_s).str.starts_with("ل") & ap_at(key, seg_s).str.slice(1).is_in(outlets_))
+        & ~ap_at(t["to_outlet"], seg_s)
     ).fill_null(False)
     per_end = mrow.filter(pl.col("type") == "PER").select(
         pl.col("m_r_end").cast(pl.Int64).alias("e"), pl.col("row").cast(pl.Int64).alias("ap_row"),
@@ -1857,11 +1858,9 @@ def quotes(
     # a prepositional word is no subject: "يعتبر بمثابة جريمة أن ..." (the subject is dropped)
     k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).is_in(
         pl.Series(list(res.not_subject), dtype=pl.String).implode())
-    outlets = pl.Series(list(res.outlets), dtype=pl.String).implode()
 
-    def to_outlet_at(pos: pl.Series) -> pl.Series:  # لبي بي سي، لرويترز (at the rows asked only)
-        k_ = key.gather(_clip(pos, upper=n - 1))
-        return k_.str.starts_with("ل") & k_.str.slice(1).is_in(outlets)
+    def to_outlet_at(pos: pl.Series) -> pl.Series:  # لبي بي سي، لرويترز (quote_tokens._vocab's to_outlet)
+        return t["to_outlet"].gather(_clip(pos, upper=n - 1))
 
     k1_ok = k1_ok & ~to_outlet_at(gb + 1)
     # لـ + ال is a preposition, never a subject: "وقال للصحفيين إن" (the previous speaker)
@@ -1913,19 +1912,21 @@ def quotes(
     seen_def = at(t["def_bare"], 1)
     run = pl.Series([True] * len(er), dtype=pl.Boolean)
     run_len = pl.Series([1] * len(er), dtype=pl.Int64)
+    # a word that can continue the phrase: no non-subject word, a word, no time word ("بيان دمشق
+    # الخميس" -> دمشق), no لل ("السفير القطري لأحد قادة ...": addressee), not inside an addressee
+    # outlet ("وأشارت مصادر لـ"سكاي نيوز"، إلى أن" -> مصادر); one flag per row
+    phrase_word = ~nonsubj & t["is_word"] & ~t["time"] & ~t["lil"] & ~addressee
+    # a definite nisba, or an adjective of the pattern أفعل (البيت الأبيض، المجلس الأعلى)
+    nisba_row = t["def_bare"] & t["adj"]
     for k in range(2, 6):
         is_def = at(t["def_bare"], k)
-        # a definite nisba, or an adjective of the pattern أفعل (البيت الأبيض، المجلس الأعلى)
-        nisba = is_def & (at(key, k).str.contains("(ي|يه)$") | at(key, k).str.contains(r"^الا\w{3}$"))
+        nisba = at(nisba_row, k)
         step_ok = pl.select(
             pl.when(seen_def).then(nisba)
             .when(is_def).then(~plural_head)
             .otherwise(True)
         ).to_series()
-        run = (run & ((gb + k) < target).fill_null(False) & ~at(nonsubj, k) & at(t["is_word"], k)
-               & ~at(t["time"], k)  # "بيان دمشق الخميس" -> دمشق
-               & ~at(key, k).str.starts_with("لل")  # "السفير القطري لأحد قادة ...": addressee
-               & ~at(addressee, k)  # "وأشارت مصادر لـ"سكاي نيوز"، إلى أن" -> مصادر
+        run = (run & ((gb + k) < target).fill_null(False) & at(phrase_word, k)
                & ~to_outlet_at(gb + k)  # "قالت مصادر لرويترز إن" -> مصادر
                & step_ok & (at(sid, k) == ev["sid"]))
         seen_def = seen_def | (run & is_def)
@@ -1945,9 +1946,9 @@ def quotes(
     )
     cont = spokes
     ext = pl.Series([0] * len(er), dtype=pl.Int64)
+    def_word = t["def_bare"] & ~nonsubj
     for k in range(3, 7):
-        cont = (cont & ((gb + k) < target).fill_null(False) & at(t["def_bare"], k) & ~at(nonsubj, k)
-                & (at(sid, k) == ev["sid"]))
+        cont = (cont & ((gb + k) < target).fill_null(False) & at(def_word, k) & (at(sid, k) == ev["sid"]))
         ext = ext + cont.cast(pl.Int64)
     gen_end = pl.select(
         pl.when(inner_end.is_null() & spokes & (ext >= 1)).then(gb + 2 + ext).otherwise(gen_end)
@@ -2035,13 +2036,12 @@ def quotes(
     ), dtype=pl.String).implode()
     span_len = er - fr0
 
+    nsw_row = (t["is_punct"] | t["comp"] | t["func"] | t["block"] | t["sv"] | t["qmark"] | t["time"]
+               | ~t["is_word"])
+
     def not_subject_word(pos: pl.Series) -> pl.Series:
         """the word at ``pos`` cannot be part of a subject before the verb"""
-        return (
-            t["is_punct"].gather(pos) | t["comp"].gather(pos) | t["func"].gather(pos) | t["block"].gather(pos)
-            | t["sv"].gather(pos) | t["qmark"].gather(pos) | t["time"].gather(pos) | ~t["is_word"].gather(pos)
-            | key.gather(pos).is_in(carry_words)
-        )
+        return nsw_row.gather(pos) | key.gather(pos).is_in(carry_words)
 
     sv_good = pl.Series([True] * len(er), dtype=pl.Boolean)
     for k in range(1, 6):
