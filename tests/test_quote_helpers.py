@@ -53,3 +53,15 @@ def test_prefix_counts_flags_strictly_between_rows():
     assert p.between(a, b).to_list() == [2, 0, 0, 0, 1]
     with_null = p.between(pl.Series([0, None], dtype=pl.Int64), pl.Series([5, 3], dtype=pl.Int64))
     assert with_null.to_list() == [2, None]
+
+
+def test_function_words_come_from_the_seeds_file():
+    """The quote rules' function words are data (seeds/quote_function_words.csv), keyed like
+    every lexicon: written إلى / على / أن / إلا, matched as الي / علي / ان / الا."""
+    from transforms.quote_tokens import load_lexicon
+
+    lex = load_lexicon()
+    assert lex.function_keys("object_particle") == ["عن", "الي", "علي", "بان", "ان"]
+    assert lex.function_keys("exception") == ["الا", "غير", "بيد"]
+    assert "وكانت" in lex.function_keys("kana")
+    assert lex.function_keys("no such kind") == []

@@ -21,6 +21,8 @@ Lexicons (``seeds/``):
                                                      given name expands forward: فيكتوريا -> فيكتوريا سكريبال)
   stopwords.csv             word,kind               (read only: block, source_noun,
                                                      clause_break and function-word kinds)
+  quote_function_words.csv  form,kind               (negation, object_particle, kana, relative_opener,
+                                                     relative_pronoun, sabaq, contrast, exception)
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class QuoteLexicon:
     quantifiers: list[str] = ()  # keys of partitive heads (عدد من الأهالي): the من-phrase is the subject's
     outlets: list[str] = ()  # keys of first words of news outlets (بي بي سي، رويترز): لـ + one is an addressee
     naming: list[str] = ()  # keys of words that introduce a name (ويدعى، المدعو; seeds/naming_words.csv): no name word
+    function_words: pl.DataFrame | None = None  # key, kind (seeds/quote_function_words.csv)
     # answers of speaker_heads / stop_keys (asked a few hundred times per batch, always the same)
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -79,6 +82,15 @@ class QuoteLexicon:
     @property
     def quote_chars(self) -> list[str]:
         return sorted(set(self.open_marks + self.close_marks + self.alt_marks))
+
+    def function_keys(self, kind: str) -> list[str]:
+        """Keys of seeds/quote_function_words.csv of one kind."""
+        got = self._memo.get(("function", kind))
+        if got is None:
+            fw = self.function_words
+            got = self._memo[("function", kind)] = (
+                [] if fw is None else fw.filter(pl.col("kind") == kind)["key"].unique(maintain_order=True).to_list())
+        return list(got)
 
     def stop_keys(self, *kinds: str) -> list[str]:
         got = self._memo.get(("stop", kinds))
@@ -119,6 +131,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
     ).unique("key", keep="first", maintain_order=True)
     intro = allp.filter(pl.col("kind").is_in(INTRO_KINDS)).unique("key", keep="first", maintain_order=True)
     stop = _keyed(_read(d / "stopwords.csv"), "word").select("key", "kind").unique(maintain_order=True)
+    function_words = _keyed(_read(d / "quote_function_words.csv"), "form").select("key", "kind")
     if (d / "quote_marks.csv").exists():
         qm = _read(d / "quote_marks.csv")
     else:  # pragma: no cover - older seeds folders
@@ -148,6 +161,7 @@ def _load(seeds_dir: str) -> QuoteLexicon:
         quantifiers=quantifiers,
         outlets=outlets,
         naming=naming,
+        function_words=function_words,
     )
 
 
@@ -176,6 +190,9 @@ def _vocab(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
     def lit(words) -> pl.Expr:
         return pl.Series(list(words), dtype=pl.String).implode()
 
+    def fw(kind: str) -> pl.Expr:
+        return lit(lex.function_keys(kind))
+
     intro_keys = lex.intro["key"].implode()
     named_heads = lit(lex.name_heads + lex.speaker_heads("organization"))
     report = lit(lex.report_verbs)
@@ -202,8 +219,8 @@ def _vocab(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
         # a name head (موقع، شبكة، صحيفة، شركة ...), bare or with و/ف/ب/ل
         head_row=key.is_in(named_heads) | (key.str.contains("^[وفبل]") & key.str.slice(1).is_in(named_heads)),
         # a negation or refusal before a verb: it reports nothing
-        neg=key.is_in(["لم", "لن", "ولم", "ولن", "عدم", "وعدم", "رفض", "ورفض"]),
-        obj=key.is_in(["عن", "الي", "علي", "بان", "ان"]),
+        neg=key.is_in(fw("negation")),
+        obj=key.is_in(fw("object_particle")),
         an=key == "عن",
         # a reporting or publishing verb after ما in a source, with or without its object pronoun
         rverb=(key.is_in(intro_keys) | key.is_in(report) | unobj.is_in(intro_keys) | unobj.is_in(report))
@@ -211,13 +228,13 @@ def _vocab(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
         rel_def=key.is_in(pl.Series([k for k in lex.stop_keys("rel") if k.startswith("ال")], dtype=pl.String).implode()),
         fa=key.str.starts_with("ف"),
         wf=key.str.contains("^[وف]"),
-        kana=key.is_in(["كان", "وكان", "فكان", "كانت", "وكانت", "فكانت"]),
-        rel_cl=key.is_in(["الذي", "التي", "الذين", "حيث", "وحيث", "ما", "مما", "بما"]),
-        rel_pron=key.is_in(["الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"]),
-        sabaq=key.is_in(["سبق", "وسبق", "فسبق"]),
-        lakin=key.is_in(["لكن", "ولكن", "فلكن"]),
+        kana=key.is_in(fw("kana")),
+        rel_cl=key.is_in(fw("relative_opener")),
+        rel_pron=key.is_in(fw("relative_pronoun")),
+        sabaq=key.is_in(fw("sabaq")),
+        lakin=key.is_in(fw("contrast")),
         an_comp=key == "ان",
-        illa=key.is_in(["الا", "غير", "بيد"]),
+        illa=key.is_in(fw("exception")),
         brk=key.is_in(keys("clause_break")),
         hin=key == "حين",
         fi=key == "في",
