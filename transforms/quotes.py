@@ -117,7 +117,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from transforms.quote_tokens import FUNCTION_KINDS, HARD_STOPS, TRAILING, QuoteLexicon, _is_grouped, load_lexicon, match_key, prv, span_text, token_table
+from transforms.quote_tokens import FUNCTION_KINDS, HARD_STOPS, QuoteLexicon, _is_grouped, load_lexicon, match_key, prv, span_text, token_table
 
 __all__ = ["quotes", "QUOTE_SCHEMA"]
 
@@ -1172,8 +1172,7 @@ def quotes(
     # a name head (موقع، شبكة، صحيفة، شركة ...) followed by a quoted or Latin-script name:
     # the name belongs to the speaker phrase ("وقال موقع Yeshiva World إن", "حسبما ذكرت
     # شبكة "سي إن إن"")
-    named_heads = pl.Series(res.name_heads + res.speaker_heads("organization"), dtype=pl.String).implode()
-    head_row = t["head_row"]
+    head_row = t["head_row"]  # (quote_tokens._vocab)
     non_latin = t["r"].filter(~t["latin"])
 
     def pair_close(x: pl.Series) -> pl.Series:
@@ -1267,8 +1266,7 @@ def quotes(
     )["r"]
     nb = _next_after(blocking, r)
     nb_ok = nb.is_null() | (sid.gather(nb.fill_null(0)) != isid)
-    comp_pos = comp_rows
-    comp = _next_after(comp_pos, r)
+    comp = _next_after(comp_rows, r)
     qo = _next_after(po_quote, r)
     qc = pc.gather(po.search_sorted(qo.fill_null(-1), side="left").clip(upper_bound=max(len(po) - 1, 0))) if len(po) else pl.Series([None] * len(r), dtype=pl.Int64)
 
