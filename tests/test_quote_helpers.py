@@ -65,3 +65,55 @@ def test_function_words_come_from_the_seeds_file():
     assert lex.function_keys("exception") == ["الا", "غير", "بيد"]
     assert "وكانت" in lex.function_keys("kana")
     assert lex.function_keys("no such kind") == []
+
+
+def test_prefix_with_row_numbers_counts_like_without():
+    flag = pl.Series([True, None, True, True, False, True], dtype=pl.Boolean)
+    a = pl.Series([0, 0, 3, 5, 2, -3, None], dtype=pl.Int64)
+    b = pl.Series([5, 1, 2, 9, 4, 3, 4], dtype=pl.Int64)
+    rows = pl.Series("r", range(6), dtype=pl.Int64)
+    want = [2, 0, 0, 0, 1, 2, None]
+    assert _Prefix(flag).between(a, b).to_list() == want
+    assert _Prefix(flag, rows).between(a, b).to_list() == want
+    # other integer types take the same path as Int64
+    assert _Prefix(flag, rows).between(a.cast(pl.Int32), b.cast(pl.UInt32, strict=False)).to_list() == want
+
+
+def test_span_texts_is_span_text_in_span_order():
+    from transforms.quotes import _span_texts
+    from transforms.spans import span_text
+
+    t = pl.DataFrame({
+        "r": [0, 1, 2, 3, 4],
+        "token": ["قال", "الوزير", "،", "إن", "X"],
+        "start_char": [0, 4, 10, 12, 16],
+        "end_char": [3, 10, 11, 15, 17],
+    }, schema_overrides={"r": pl.Int64, "start_char": pl.Int64, "end_char": pl.Int64})
+    spans = pl.DataFrame({"r_start": [1, 0, 3, 4, 2], "r_end": [3, 0, 4, 3, None]},
+                         schema={"r_start": pl.Int64, "r_end": pl.Int64})
+    got = _span_texts(t, spans)
+    want = span_text(t, spans.with_columns(mid=pl.int_range(pl.len()).cast(pl.String)))
+    want = spans.with_columns(mid=pl.int_range(pl.len()).cast(pl.String)).join(want, on="mid", how="left",
+                                                                               maintain_order="left")["text"]
+    assert_series_equal(got, want, check_names=False)
+    assert got.to_list()[:3] == ["الوزير، إن", "قال", "إن X"]
+    assert _span_texts(t, spans.clear()).to_list() == []
+
+
+def test_token_rows_at_is_a_backward_asof_join_by_article():
+    from transforms.quotes import _token_rows_at
+
+    t = pl.DataFrame({"art": [1, 1, 1, 2, 2], "start_char": [0, 4, 9, 0, 6]},
+                     schema={"art": pl.Int64, "start_char": pl.Int64}).with_columns(r=pl.int_range(pl.len(), dtype=pl.Int64))
+    ms = pl.DataFrame({"art": [2, 1, 1, 2, 1], "start_char": [6, 4, 5, 0, 0], "end_char": [9, 8, 11, 1, 0]},
+                      schema={"art": pl.Int64, "start_char": pl.Int64, "end_char": pl.Int64})
+    starts, ends = _token_rows_at(t, ms)
+    want_s = ms.sort("art", "start_char").join_asof(
+        t.select("art", m="r", _s="start_char"), left_on="start_char", right_on="_s", by="art", strategy="backward")["m"]
+    want_e = ms.with_columns(_e=pl.col("end_char") - 1).sort("art", "_e").join_asof(
+        t.select("art", m="r", _s="start_char"), left_on="_e", right_on="_s", by="art", strategy="backward")["m"]
+    assert_series_equal(starts, want_s, check_names=False)
+    assert_series_equal(ends, want_e, check_names=False)
+    assert ends.to_list() == [None, 1, 2, 3, 4]  # (a mention ending at offset 0 starts no token)
+    # a token table out of (art, start_char) order: None (the caller falls back to the as-of join)
+    assert _token_rows_at(t.reverse(), ms) is None

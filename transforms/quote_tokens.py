@@ -262,9 +262,10 @@ def _vocab_cache(lex: QuoteLexicon) -> RowCache:
         "token", lambda toks: _vocab(toks, lex), cache_max_keys()))
 
 
-def token_table(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
+def token_table(tokens: pl.DataFrame, lex: QuoteLexicon, grouped: bool | None = None) -> pl.DataFrame:
     """Tokens in article order with ``r`` (global row), ``sid`` (global sentence id),
-    ``art`` (article number) and the lexical features."""
+    ``art`` (article number) and the lexical features; ``grouped``: ``_is_grouped(tokens)``
+    when the caller already knows it."""
     base = tokens.select(
         "article_id",
         pl.col("sentence_index").cast(pl.Int64),
@@ -274,7 +275,7 @@ def token_table(tokens: pl.DataFrame, lex: QuoteLexicon) -> pl.DataFrame:
         "token",
         "norm",
     )
-    if not _is_grouped(base):
+    if not (_is_grouped(base) if grouped is None else grouped):
         base = base.sort("article_id", "token_index")
     vocab = _vocab_cache(lex).rows(base.select("token", "norm"))
     # the word tests travel through the join as UInt8 and turn Boolean again after it: Polars

@@ -117,7 +117,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from transforms.quote_tokens import FUNCTION_KINDS, HARD_STOPS, QuoteLexicon, _is_grouped, load_lexicon, match_key, prv, span_text, token_table
+from transforms.quote_tokens import FUNCTION_KINDS, HARD_STOPS, QuoteLexicon, _is_grouped, load_lexicon, match_key, prv, token_table
 
 __all__ = ["quotes", "QUOTE_SCHEMA"]
 
@@ -190,31 +190,32 @@ def _prev_at_or_before(positions: pl.Series, r: pl.Series) -> pl.Series:
 
 
 class _Prefix:
-    """Counts of a flag strictly between two rows, via a prefix sum."""
+    """Counts of a flag strictly between two rows: a binary search over the sorted rows that
+    hold the flag (most flags are rare: no prefix sum over every token row is needed)."""
 
-    def __init__(self, flag: pl.Series):
-        # (the flags are Boolean columns of the token table, never null; a null counts as False)
-        cs = np.zeros(len(flag) + 1, dtype=np.int64)
-        cs[1:] = _fill(flag, False).cast(pl.Int64).cum_sum().to_numpy()  # (2x NumPy's cumsum of a bool array)
-        self.np = cs
-        self._cs: pl.Series | None = None
-
-    @property
-    def cs(self) -> pl.Series:
-        if self._cs is None:
-            self._cs = pl.Series("", self.np, dtype=pl.Int64)
-        return self._cs
+    def __init__(self, flag: pl.Series, rows: pl.Series | None = None):
+        # ``rows``: the row numbers 0..n-1 (the token table's ``r``), to pick the flagged ones
+        # without a pass over NumPy; a null flag counts as False
+        self.n = len(flag)
+        if rows is None:
+            pos = np.flatnonzero(_fill(flag, False).to_numpy())
+        else:
+            pos = rows.filter(flag).to_numpy()
+        self.pos = pos.astype(np.int64, copy=False)
 
     def between(self, a: pl.Series, b: pl.Series) -> pl.Series:
         """number of flagged rows r with a < r < b (0 when b <= a + 1; null if a/b null)."""
-        n = len(self.np) - 1
-        if _plain(a) and _plain(b):
-            lo = np.clip(a.to_numpy() + 1, 0, n)
-            hi = np.clip(b.to_numpy(), 0, n)
-            return pl.Series("", np.maximum(self.np[hi] - self.np[lo], 0), dtype=pl.Int64)
-        lo = (a + 1).clip(lower_bound=0, upper_bound=n)
-        hi = b.clip(lower_bound=0, upper_bound=n)
-        return (self.cs.gather(hi) - self.cs.gather(lo)).clip(lower_bound=0)
+        n = self.n
+        nulls = not (_plain(a) and _plain(b))
+        an = _fill(a, 0).cast(pl.Int64).to_numpy() if nulls else a.to_numpy()
+        bn = _fill(b, 0).cast(pl.Int64).to_numpy() if nulls else b.to_numpy()
+        lo = np.clip(an + 1, 0, n)
+        hi = np.clip(bn, 0, n)
+        cnt = pl.Series("", np.maximum(np.searchsorted(self.pos, hi, "left") - np.searchsorted(self.pos, lo, "left"), 0),
+                        dtype=pl.Int64)
+        if nulls and (a.null_count() or b.null_count()):
+            cnt = pl.select(pl.when(a.is_not_null() & b.is_not_null()).then(cnt)).to_series()
+        return cnt
 
 
 def _empty() -> pl.DataFrame:
@@ -259,6 +260,62 @@ def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: Quot
         ).join(firsts, on=["article_id", "sentence_index"], how="inner")["_sid"]
         sids = pl.concat([sids, t_sids]).unique()
     return tokens.filter(sid.is_in(sids.implode()))
+
+
+def _span_texts(t: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
+    """``spans.span_text`` of the token spans ``r_start, r_end`` (rows of ``t``), one text per
+    span row in order: the rows are gathered by number (``r`` is the row) and the spans kept
+    in their order, no join or sort on a string id."""
+    if spans.height == 0:
+        return pl.Series("text", [], dtype=pl.String)
+    ex = spans.select(
+        i=pl.int_range(pl.len(), dtype=pl.Int64), r_end="r_end", r=pl.int_ranges("r_start", pl.col("r_end") + 1),
+    ).explode("r")
+    r = ex["r"]
+    ex = ex.with_columns(
+        token=t["token"].gather(r), start_char=t["start_char"].gather(r), end_char=t["end_char"].gather(r),
+    ).with_columns(
+        gap=pl.when(pl.col("r") < pl.col("r_end"))
+        .then(pl.col("start_char").shift(-1) - pl.col("end_char"))
+        .otherwise(0)
+    ).with_columns(piece=pl.col("token").str.pad_end(pl.col("token").str.len_chars() + pl.col("gap")))
+    got = ex.group_by("i", maintain_order=True).agg(text=pl.col("piece").str.join(""))
+    if got.height == spans.height:
+        return got["text"]
+    # (a span with no row, r_end < r_start, explodes to nothing: no text, as span_text gives)
+    return pl.DataFrame({"i": np.arange(spans.height, dtype=np.int64)}).join(
+        got, on="i", how="left", maintain_order="left")["text"]
+
+
+def _token_rows_at(t: pl.DataFrame, ms: pl.DataFrame) -> tuple[pl.Series, pl.Series] | None:
+    """For mentions ``ms`` (art, start_char, end_char): the last token row of the same article
+    starting at or before the mention's first character, and at or before its last character
+    (``end_char - 1``), each in the order of ``ms`` sorted by (art, start_char), resp. by (art,
+    end_char - 1): what a backward as-of join by article gives. None when the token table is
+    not strictly increasing in (art, start_char) or an offset is out of range (then the as-of
+    join)."""
+    tart = t["art"].to_numpy()
+    ts = t["start_char"].to_numpy()
+    ma = ms["art"]
+    if t["start_char"].null_count() or ms["start_char"].null_count() or ms["end_char"].null_count() or ma.null_count():
+        return None
+    if len(ts) == 0 or ts.min() < 0 or ts.max() >= 1 << 31 or tart.max() >= 1 << 31:
+        return None
+    tkey = (tart.astype(np.int64) << 32) | ts.astype(np.int64)
+    if len(tkey) > 1 and not bool(np.all(tkey[1:] > tkey[:-1])):
+        return None
+    out = []
+    for order, off in (("start_char", 0), ("end_char", 1)):
+        m = ms.select("art", x=pl.col(order) - off).sort("art", "x")
+        a, x = m["art"].to_numpy().astype(np.int64), m["x"].to_numpy().astype(np.int64)
+        if len(x) and (x.min() < -1 or x.max() >= 1 << 31):
+            return None
+        # (x = -1, a mention ending at offset 0: no token starts at or before it)
+        i = np.searchsorted(tkey, (a << 32) + x, "right") - 1
+        ok = (i >= 0) & (tart[np.maximum(i, 0)] == a)
+        rows = pl.Series("", np.where(ok, i, 0), dtype=pl.Int64)
+        out.append(rows if ok.all() else pl.select(pl.when(pl.Series(ok)).then(rows)).to_series())
+    return out[0], out[1]
 
 
 def _resolve_org_heads(events: pl.DataFrame, gen: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
@@ -399,14 +456,15 @@ def _resolve_short_names(out: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFr
     )
 
 
-def _article_tokens(tokens: pl.DataFrame) -> pl.DataFrame:
+def _article_tokens(tokens: pl.DataFrame, grouped: bool | None = None) -> pl.DataFrame:
     """All tokens in article order with a global row number ``g`` (row g-1 is the previous
-    token of the article when the same article_id)."""
+    token of the article when the same article_id); ``grouped``: ``_is_grouped(tokens)`` when
+    already known."""
     base = tokens.select(
         "article_id", pl.col("sentence_index").cast(pl.Int64), pl.col("token_index").cast(pl.Int64),
         pl.col("start_char").cast(pl.Int64), pl.col("end_char").cast(pl.Int64), "token", "norm",
     )
-    if not _is_grouped(base):
+    if not (_is_grouped(base) if grouped is None else grouped):
         base = base.sort("article_id", "token_index")
     return base.with_row_index("g").with_columns(pl.col("g").cast(pl.Int64))
 
@@ -884,7 +942,9 @@ def _cut_at_kinship(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon
     canon = mentions.select(
         "article_id", speaker_entity_id="entity_id",
         _canon=pl.coalesce("canonical_name", "surface") if "canonical_name" in mentions.columns else pl.col("surface"),
-    ).unique(["article_id", "speaker_entity_id"], keep="first").filter(_words_key(pl.col("_canon")).str.contains(kin_re))
+    ).unique(["article_id", "speaker_entity_id"], keep="first").join(  # (only the speakers' entities are keyed)
+        out.select("article_id", "speaker_entity_id"), on=["article_id", "speaker_entity_id"], how="semi",
+    ).filter(_words_key(pl.col("_canon")).str.contains(kin_re))
     x = out.with_row_index("_row").join(canon, on=["article_id", "speaker_entity_id"], how="left", maintain_order="left")
     x = x.filter(pl.col("speaker_text").is_not_null() & (
         pl.col("_canon").is_not_null() | _words_key(pl.col("speaker_text")).str.contains(kin_re)))
@@ -1079,10 +1139,13 @@ def quotes(
     if tokens.height == 0:
         return _empty()
     all_tokens = tokens
+    # (one check of the article order for the whole batch: the candidate sentences' tokens, a
+    # subset in the same order, are in article order when all are)
+    grouped = _is_grouped(all_tokens)
     tokens = _candidate_sentences(tokens, mentions, res)
     if tokens.height == 0:
         return _empty()
-    t = token_table(tokens, res)
+    t = token_table(tokens, res, grouped=True if grouped else None)
     n = t.height
     sid = t["sid"]
     tok = t["token"]
@@ -1135,10 +1198,8 @@ def quotes(
     # -- prefix sums
     hard = t["hard"]
     colon = t["colon"]
-    P_hard = _Prefix(hard)
-    P_q = _Prefix(t["qmark"])
-    P_colon = _Prefix(colon)
-    P_open = _Prefix(open_flag)
+    P_hard = _Prefix(hard, t["r"])
+    P_colon = _Prefix(colon, t["r"])
     # words that cannot be inside a subject / role (commas can: "وزير المالية، الوزير X،")
     nonsubj = t.select(
         (pl.col("is_punct") & ~pl.col("comma")) | pl.col("comp") | pl.col("func")
@@ -1163,12 +1224,12 @@ def quotes(
         nonsubj = nonsubj & ~addressee
     else:
         addressee = pl.Series([False] * n, dtype=pl.Boolean)
-    P_addr = _Prefix(addressee)
+    P_addr = _Prefix(addressee, t["r"])
     # ... nor between the verb and its quotation: "وقال مدير الفرع ناصر الخريصي لـ"سبق": "...""
-    P_q = _Prefix(t["qmark"] & ~addressee)
-    P_open = _Prefix(open_flag & ~addressee)
+    P_q = _Prefix(t["qmark"] & ~addressee, t["r"])
+    P_open = _Prefix(open_flag & ~addressee, t["r"])
     po_quote = po.filter(~addressee.gather(po)) if len(po) else po
-    P_nonsubj = _Prefix(nonsubj)
+    P_nonsubj = _Prefix(nonsubj, t["r"])
     # a name head (موقع، شبكة، صحيفة، شركة ...) followed by a quoted or Latin-script name:
     # the name belongs to the speaker phrase ("وقال موقع Yeshiva World إن", "حسبما ذكرت
     # شبكة "سي إن إن"")
@@ -1396,8 +1457,8 @@ def quotes(
     short_q = (same_sid(qo) & (qo == r + 1) & ((qc - qo) <= 4)).fill_null(False)
     # ... and only when the attribution closes the sentence ("، كما أعلنت الإدارة عن اعتماد
     # ..." is "also announced", not a trailing attribution)
-    P_comp = _Prefix(t["comp"])
-    P_obj = _Prefix(t["obj"])
+    P_comp = _Prefix(t["comp"], t["r"])
+    P_obj = _Prefix(t["obj"], t["r"])
     s_end = last_r.gather(r)
     vtrail_ok = (
         (ala_ma | kama) & (kind == "verb") & first_intro & ((r - first_r.gather(r)) >= 5)
@@ -1586,7 +1647,13 @@ def quotes(
     arts = t.select(pl.col("article_id", "art").filter(pl.col("art") != pl.col("art").shift(1).fill_null(-1)))
     ms = mentions.select("article_id", "entity_id", "type", "start_char", "end_char", "surface",
                          "title").join(arts, on="article_id", how="inner")
-    if ms.height:
+    if ms.height and (rows := _token_rows_at(t, ms)) is not None:
+        # (the token table is in (art, start_char) order: a binary search, no sort and no as-of
+        # join; the mentions keep the order the joins below give them)
+        ms = ms.sort("art", "start_char").with_columns(m_r_start=rows[0]).with_columns(
+            _e=pl.col("end_char") - 1).sort("art", "_e").with_columns(m_r_end=rows[1]).drop("_e").sort(
+            ["m_r_start", "start_char", "end_char", "type", "entity_id"], descending=[False, False, True, False, False])
+    elif ms.height:
         tk = t.select("art", "r", "start_char").sort("art", "start_char")
         ms = ms.sort("art", "start_char").join_asof(
             tk.rename({"r": "m_r_start", "start_char": "_s"}), left_on="start_char",
@@ -1878,9 +1945,9 @@ def quotes(
     # (no reporting word between: "وتشير التسريبات بحسب صحيفة "إكسبريس"" -> التسريبات)
     nm = _next_after(m_start, gb)
     m_idx = m_start.search_sorted(gb, side="right")
-    P_sv = _Prefix(t["sv"])
+    P_sv = _Prefix(t["sv"], t["r"])
     rel_flag = t["rel_pron"]
-    P_rel = _Prefix(rel_flag)  # "التحالف العربي الذي تقوده السعودية": the phrase ends before الذي
+    P_rel = _Prefix(rel_flag, t["r"])  # "التحالف العربي الذي تقوده السعودية": the phrase ends before الذي
     # an addressee outlet inside the phrase ends it: "كشفت مصادر مطلعة لـ«عكاظ» أن" -> مصادر مطلعة
     nm_ok = (gen_ok & (nm < target).fill_null(False) & (P_sv.between(gb, nm.fill_null(0)) == 0)
              & (P_rel.between(gb, nm.fill_null(0)) == 0)
@@ -1962,7 +2029,7 @@ def quotes(
     # (the given name علي is written with ي; its key is that of the preposition على)
     # (a naming word, seeds/naming_words.csv: "شاهد العيان ويدعى كيلانا" -> كيلانا, is no name)
     not_name = t["not_name"]
-    P_notname = _Prefix(not_name)
+    P_notname = _Prefix(not_name, t["r"])
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
     a0 = (gen_end + 1).clip(upper_bound=n - 1)
     na = pl.select(pl.when(is_comma.gather(a0)).then(a0 + 1).otherwise(a0)).to_series()
@@ -2152,17 +2219,15 @@ def quotes(
         ("src", "np_start", "np_end", src),
     ):
         f = frame.filter(pl.col(s_col).is_not_null()).select(
-            "r", r_start=s_col, r_end=e_col
-        ).with_columns(mid=pl.concat_str(pl.lit(name + ":"), pl.col("r").cast(pl.String)))
+            "r", r_start=s_col, r_end=e_col, which=pl.lit(name)
+        )
         spans.append(f)
     spans = pl.concat(spans)
-    texts = span_text(t, spans) if spans.height else pl.DataFrame(schema={"mid": pl.String, "text": pl.String})
-    spans = spans.with_columns(
-        which=pl.col("mid").str.extract(r"^(\w+):"),
+    texts = spans.with_columns(
         s_char=t["start_char"].gather(spans["r_start"]),
         e_char=t["end_char"].gather(spans["r_end"]),
+        text=_span_texts(t, spans),
     )
-    texts = spans.join(texts, on="mid", how="left", maintain_order="left")
 
     def span_cols(which: str, prefix: str) -> pl.DataFrame:
         return texts.filter(pl.col("which") == which).select(
@@ -2510,7 +2575,7 @@ def quotes(
         sentence_index="sentence_index",
     )
     out = _resolve_short_names(out, mentions)
-    at = _article_tokens(all_tokens)
+    at = _article_tokens(all_tokens, grouped)
     out = out.with_columns(_person=pl.lit(False))
     out = _expand_surnames(out, at, res, mentions)
     out = _surname_to_quoted_name(out, mentions, res)
