@@ -173,6 +173,26 @@ def test_archive_members_are_replaced_with_their_archive(tmp_path):
     assert rows == [("m1", "٣")]
 
 
+def test_files_whose_uri_holds_a_bang_keep_and_replace_their_members(tmp_path):
+    # '!' separates an archive from its member; a folder named 'd!x' must not confuse that
+    path = tmp_path / "w.duckdb"
+    a, dup = "file:///d!x/a.zip", "file:///d!x/b.zip"  # b.zip: the same bytes as a.zip
+    with Warehouse(path) as wh:
+        wh.load_batch("r1", stage(tmp_path, "b1", [ok_file(a, "s1", 2), ok_file(dup, "s1", 2), ok_file("file:///d!x/c.txt", "s3")],
+                                  [{"article_id": "m1", "source_uri": f"{a}!x.txt", "doc_key": "", "text": "١"},
+                                   {"article_id": "m2", "source_uri": f"{a}!y.txt", "doc_key": "", "text": "٢"},
+                                   {"article_id": "d1", "source_uri": f"{dup}!x.txt", "doc_key": "", "text": "١"},
+                                   {"article_id": "c", "source_uri": "file:///d!x/c.txt", "doc_key": "", "text": "ج"}]))
+        first = wh.con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall()
+        wh.load_batch("r2", stage(tmp_path, "b2", [ok_file(a, "s2", 1)],
+                                  [{"article_id": "m1", "source_uri": f"{a}!x.txt", "doc_key": "", "text": "٣"}]))
+        second = wh.con.execute("SELECT article_id, text FROM articles ORDER BY 1").fetchall()
+        files = wh.con.execute("SELECT source_uri, status FROM ingest_files ORDER BY 1").fetchall()
+    assert first == [("c",), ("m1",), ("m2",)]  # the duplicate archive's member is not stored
+    assert second == [("c", "ج"), ("m1", "٣")]  # a.zip's old member m2 went with its new version
+    assert files == [(a, "loaded"), (dup, "duplicate"), ("file:///d!x/c.txt", "loaded")]
+
+
 def test_failed_batch_leaves_the_warehouse_unchanged(tmp_path):
     path = tmp_path / "w.duckdb"
     with Warehouse(path) as wh:
