@@ -103,6 +103,22 @@ def worker_env() -> dict[str, str]:
     return {"POLARS_MAX_THREADS": "1", "PREFECT_API_URL": url}
 
 
+# Dask's own diagnostics, sampled less often on the LocalCluster `akhbar run --workers N` starts:
+# a batch run has no dashboard to feed. By default every worker profiles its threads every 10 ms,
+# every process checks its event loop every 20 ms and its GIL every 1 ms (when gilknocker is
+# installed), each nanny reads its worker's memory every 100 ms and the scheduler the system's
+# every 500 ms. On 2 cores, with the loader in the flow process beside 2 workers, these cost the
+# flow process ~2 CPU-s of a whole-ANT run (bench/RESULTS.md, issue 7, session 8). Work stealing
+# stays on: a batch queued behind a busy worker moves to an idle one.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
+
 def task_runner(workers: int | None = None, dask_address: str | None = None):
     """The task runner for `ingest.with_options(task_runner=...)`: a LocalCluster of `workers`
     single-threaded Dask worker processes, or the Dask scheduler at `dask_address`
@@ -119,6 +135,11 @@ def task_runner(workers: int | None = None, dask_address: str | None = None):
     logging.getLogger("distributed").setLevel(logging.WARNING)  # cluster chatter off the run's output
     if dask_address:
         return DaskTaskRunner(address=dask_address)
+    import dask
+
+    # Set in this process before the cluster starts: its scheduler and nannies run here, and each
+    # nanny hands its configuration to the worker process it starts.
+    dask.config.set(LOCAL_CLUSTER_CONFIG)
     return DaskTaskRunner(
         cluster_kwargs={
             "n_workers": workers,

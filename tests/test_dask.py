@@ -118,6 +118,18 @@ def test_dask_workers_start_warm(prefect_api):
     assert list(warm.values()) == [["akhbar.pipeline", "transforms.ner", "transforms.quotes", 1]]
 
 
+def test_local_cluster_workers_run_without_dask_profiling(prefect_api):
+    """The LocalCluster's worker processes (started by nannies in this process) get akhbar's
+    Dask settings: no statistical profiler, slower monitors (flows.ingest.LOCAL_CLUSTER_CONFIG)."""
+    from flows.ingest import task_runner
+
+    keys = ("distributed.worker.profile.enabled", "distributed.admin.tick.interval",
+            "distributed.worker.memory.monitor-interval")
+    with task_runner(workers=1) as runner:
+        seen = runner.client.run(lambda: [__import__("dask").config.get(k) for k in keys])
+    assert list(seen.values()) == [[False, "1s", "1s"]]
+
+
 def test_warm_up_transforms_a_built_in_article():
     from akhbar.pipeline import warm_up
 
