@@ -117,3 +117,81 @@ def test_token_rows_at_is_a_backward_asof_join_by_article():
     assert ends.to_list() == [None, 1, 2, 3, 4]  # (a mention ending at offset 0 starts no token)
     # a token table out of (art, start_char) order: None (the caller falls back to the as-of join)
     assert _token_rows_at(t.reverse(), ms) is None
+
+
+def test_rows_with_norm_is_a_filter_on_norm():
+    from polars.testing import assert_frame_equal
+
+    from transforms.quotes import _rows_with_norm
+
+    at = pl.DataFrame({
+        "g": [0, 1, 2, 3, 4, 5],
+        "token": ["قال", "الوزير", "راخوي", "،", "وزير", "راخوي"],
+        "norm": ["قال", "الوزير", "راخوي", "،", None, "راخوي"],
+    })
+    for words in (["راخوي"], ["الوزير", "قال", "غائب"], [], ["راخوي", None]):
+        want = at.filter(pl.col("norm").is_in(pl.Series(words, dtype=pl.String).implode()))
+        assert_frame_equal(_rows_with_norm(at, words), want)
+        assert_frame_equal(_rows_with_norm(at, pl.Series(words, dtype=pl.String)), want)
+    assert _rows_with_norm(at, ["راخوي"])["g"].to_list() == [2, 5]
+
+
+def test_vocab_join_is_the_join_on_token():
+    from polars.testing import assert_frame_equal
+
+    from transforms.quote_tokens import _vocab, _vocab_join, load_lexicon
+
+    lex = load_lexicon()
+    base = pl.DataFrame({
+        "article_id": ["a"] * 6,
+        "token": ["وقال", "الوزير", "إن", "«", "وقال", "»"],
+        "norm": ["وقال", "الوزير", "ان", "«", "وقال", "»"],
+    })
+    vocab = _vocab(base.select("token", "norm"), lex)
+    flags = [c for c, d in vocab.schema.items() if d == pl.Boolean]
+    want = base.drop("norm").join(vocab.drop("norm").with_columns(pl.col(flags).cast(pl.UInt8)), on="token",
+                                  how="left", maintain_order="left")
+    assert_frame_equal(_vocab_join(base, lex), want)
+    assert _vocab_join(base, lex)["sv"].to_list() == [1, 0, 0, 0, 1, 0]
+    # a null token takes the join on the token (no row of the vocabulary)
+    with_null = base.with_columns(token=pl.when(pl.col("token") == "إن").then(None).otherwise(pl.col("token")))
+    got = _vocab_join(with_null, lex)
+    assert got.height == 6 and got["sv"].to_list() == [1, 0, None, 0, 1, 0]
+
+
+def test_running_count_is_cum_sum():
+    from transforms.quotes import _running_count
+
+    flag = pl.Series([True, False, True, True, False])
+    assert _running_count(flag).tolist() == flag.cum_sum().to_list() == [1, 1, 2, 3, 3]
+    assert _running_count(pl.Series([], dtype=pl.Boolean)).tolist() == []
+
+
+def _toks(rows):
+    return pl.DataFrame(rows, schema=["article_id", "sentence_index", "token_index", "start_char", "end_char",
+                                      "token", "norm"], orient="row")
+
+
+def test_candidate_sentences_checks_article_order_and_numbers_article_runs():
+    from polars.testing import assert_frame_equal
+
+    from transforms.quote_tokens import load_lexicon, token_table
+    from transforms.quotes import _candidate_sentences
+    from transforms.spans import is_grouped
+
+    lex = load_lexicon()
+    mentions = pl.DataFrame(schema={"article_id": pl.String, "sentence_index": pl.Int64, "type": pl.String,
+                                    "title": pl.String})
+    grouped = _toks([
+        ("a", 0, 0, 0, 3, "قال", "قال"), ("a", 0, 1, 4, 6, "إن", "ان"), ("a", 1, 2, 7, 10, "بيت", "بيت"),
+        ("b", 0, 0, 0, 3, "بيت", "بيت"), ("b", 1, 1, 4, 5, "«", "«"), ("b", 1, 2, 6, 9, "نعم", "نعم"),
+        ("b", 1, 3, 10, 11, "»", "»"), ("c", 0, 0, 0, 4, "وقال", "وقال"),
+    ])
+    for tokens in (grouped, grouped.reverse(), pl.concat([grouped.slice(0, 3), grouped.slice(7), grouped.slice(3, 4)])):
+        cand, is_g, runs = _candidate_sentences(tokens, mentions, lex)
+        assert is_g == is_grouped(tokens)
+        assert cand.height == 6  # (the sentences without an introducer or a mark are dropped)
+        if is_g:
+            # article runs give the same sentence and article numbers as comparing article ids
+            assert_frame_equal(token_table(cand, lex, grouped=True, art_runs=runs), token_table(cand, lex))
+    assert _candidate_sentences(grouped, mentions, lex)[2].tolist() == [1, 1, 2, 2, 2, 3]

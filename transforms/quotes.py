@@ -190,32 +190,36 @@ def _prev_at_or_before(positions: pl.Series, r: pl.Series) -> pl.Series:
 
 
 class _Prefix:
-    """Counts of a flag strictly between two rows: a binary search over the sorted rows that
-    hold the flag (most flags are rare: no prefix sum over every token row is needed)."""
+    """Counts of a flag strictly between two rows, via a prefix sum."""
 
     def __init__(self, flag: pl.Series, rows: pl.Series | None = None):
-        # ``rows``: the row numbers 0..n-1 (the token table's ``r``), to pick the flagged ones
-        # without a pass over NumPy; a null flag counts as False
-        self.n = len(flag)
-        if rows is None:
-            pos = np.flatnonzero(_fill(flag, False).to_numpy())
-        else:
-            pos = rows.filter(flag).to_numpy()
-        self.pos = pos.astype(np.int64, copy=False)
+        # ``rows``: the row numbers 0..n-1 (the token table's ``r``): the flagged rows are picked
+        # by a filter and the prefix sum is NumPy's over their marks (a fifth of the instructions
+        # of Polars' cast + cum_sum of the whole flag column); a null flag counts as False
+        n = len(flag)
+        pos = np.flatnonzero(_fill(flag, False).to_numpy()) if rows is None else rows.filter(flag).to_numpy()
+        cs = np.zeros(n + 1, dtype=np.int64)
+        cs[pos + 1] = 1
+        np.cumsum(cs, out=cs)
+        self.np = cs
+        self._cs: pl.Series | None = None
+
+    @property
+    def cs(self) -> pl.Series:
+        if self._cs is None:
+            self._cs = pl.Series("", self.np, dtype=pl.Int64)
+        return self._cs
 
     def between(self, a: pl.Series, b: pl.Series) -> pl.Series:
         """number of flagged rows r with a < r < b (0 when b <= a + 1; null if a/b null)."""
-        n = self.n
-        nulls = not (_plain(a) and _plain(b))
-        an = _fill(a, 0).cast(pl.Int64).to_numpy() if nulls else a.to_numpy()
-        bn = _fill(b, 0).cast(pl.Int64).to_numpy() if nulls else b.to_numpy()
-        lo = np.clip(an + 1, 0, n)
-        hi = np.clip(bn, 0, n)
-        cnt = pl.Series("", np.maximum(np.searchsorted(self.pos, hi, "left") - np.searchsorted(self.pos, lo, "left"), 0),
-                        dtype=pl.Int64)
-        if nulls and (a.null_count() or b.null_count()):
-            cnt = pl.select(pl.when(a.is_not_null() & b.is_not_null()).then(cnt)).to_series()
-        return cnt
+        n = len(self.np) - 1
+        if _plain(a) and _plain(b):
+            lo = np.clip(a.to_numpy() + 1, 0, n)
+            hi = np.clip(b.to_numpy(), 0, n)
+            return pl.Series("", np.maximum(self.np[hi] - self.np[lo], 0), dtype=pl.Int64)
+        lo = (a + 1).clip(lower_bound=0, upper_bound=n)
+        hi = b.clip(lower_bound=0, upper_bound=n)
+        return (self.cs.gather(hi) - self.cs.gather(lo)).clip(lower_bound=0)
 
 
 def _empty() -> pl.DataFrame:
@@ -237,29 +241,62 @@ def _words_key(expr: pl.Expr) -> pl.Expr:
     return k.str.replace(r"^[وف](ال)", "$1")
 
 
-def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
+def _running_count(flag: pl.Series) -> np.ndarray:
+    """``flag.cum_sum()`` (a Boolean column without nulls) as int64 NumPy: the marks of the
+    flagged rows summed by NumPy (a third of the instructions of Polars' cum_sum)."""
+    out = np.zeros(len(flag), dtype=np.int64)
+    out[flag.arg_true().to_numpy()] = 1
+    np.cumsum(out, out=out)
+    return out
+
+
+def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> tuple[pl.DataFrame, bool, np.ndarray]:
     """Only the tokens of sentences that can hold a quote (an introducer or a quotation mark)
     or a titled person (an antecedent for roles) go through the rules: a cheap semi-join
-    that skips most of an article's narrative sentences."""
+    that skips most of an article's narrative sentences.  Also returns
+    ``spans.is_grouped(tokens)`` (each article's rows contiguous and in token order), from the
+    same pass over the batch's article ids, and the number of the run of one article id each
+    kept row is in (1, 2, ...: the article when grouped)."""
     # tokens' norm is already the matching form (camel-tools rules = match_key on cleaned text)
     keys = res.intro["key"].implode()
-    aid, sidx = pl.col("article_id"), pl.col("sentence_index")
-    # (narrow frames: the token table is filtered once, at the end)
+    aid, sidx, tix = pl.col("article_id"), pl.col("sentence_index"), pl.col("token_index")
+    # (narrow frames: the token table is filtered once, at the end; each article id is compared
+    # with the previous row's once)
     x = tokens.select(
-        _sid=((aid != aid.shift(1)) | (sidx != sidx.shift(1))).fill_null(True).cum_sum(),
+        _na=aid != aid.shift(1),
+        _ns=sidx != sidx.shift(1),
+        _tix=tix,
+        _aid=aid,
         _hot=pl.col("norm").is_in(keys) | pl.col("token").is_in(res.quote_chars),
     )
-    sid = x["_sid"]
-    sids = sid.filter(x["_hot"]).unique()
+    na = pl.col("_na")
+    # (spans.is_grouped: as many runs of one article id as distinct ids, token_index rising)
+    runs, n_ids, bad = x.select(
+        runs=na.fill_null(True).sum(),
+        n=pl.col("_aid").filter(na.fill_null(True)).n_unique(),
+        bad=(~na & (pl.col("_tix") <= pl.col("_tix").shift(1))).sum(),
+    ).row(0)
+    grouped = runs == n_ids and bad == 0
+    x = x.select(_first=(na | pl.col("_ns")).fill_null(True), _newart=na.fill_null(True), _hot=pl.col("_hot").fill_null(False))
+    first = x["_first"]
+    # sentence ids 1, 2, ... (the running count of sentence starts) and article runs, in NumPy
+    sid = _running_count(first)
+    sids = sid[x["_hot"].to_numpy()]
+    keep = np.zeros(len(first) + 2, dtype=bool)
+    keep[sids] = True
     titled = mentions.filter((pl.col("type") == "PER") & pl.col("title").is_not_null())
     if titled.height:
-        first = sid != sid.shift(1).fill_null(-1)
-        firsts = tokens.select("article_id", "sentence_index").filter(first).with_columns(_sid=sid.filter(first))
+        # (the j-th sentence start has sentence id j)
+        firsts = tokens.select("article_id", "sentence_index").filter(first).with_columns(
+            _sid=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
         t_sids = titled.select(
             "article_id", pl.col("sentence_index").cast(tokens.schema["sentence_index"])
         ).join(firsts, on=["article_id", "sentence_index"], how="inner")["_sid"]
-        sids = pl.concat([sids, t_sids]).unique()
-    return tokens.filter(sid.is_in(sids.implode()))
+        keep[t_sids.to_numpy()] = True
+    # (the kept sentence ids as a table indexed by id: one look-up per row, no hash)
+    mask = keep[sid]
+    art_runs = _running_count(x["_newart"])[mask]
+    return tokens.filter(pl.Series(mask)), grouped, art_runs
 
 
 def _span_texts(t: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
@@ -469,6 +506,22 @@ def _article_tokens(tokens: pl.DataFrame, grouped: bool | None = None) -> pl.Dat
     return base.with_row_index("g").with_columns(pl.col("g").cast(pl.Int64))
 
 
+def _rows_with_norm(at: pl.DataFrame, words) -> pl.DataFrame:
+    """``at.filter(pl.col("norm").is_in(words))``: the article tokens whose norm is one of a
+    few words. The steps after the rules ask this five times of every token of the batch: the
+    norms are hashed once (kept on ``at``), each look-up compares hashes and checks the few
+    rows it finds by their strings (a hash collision adds a row the check drops)."""
+    words = words if isinstance(words, pl.Series) else pl.Series(list(words), dtype=pl.String)
+    nh = getattr(at, "_q_norm_hash", None)
+    if nh is None:
+        nh = at["norm"].hash()
+        at._q_norm_hash = nh
+    words = words.cast(pl.String)
+    sub = at.filter(nh.is_in(words.hash().implode()))
+    ok = sub["norm"].is_in(words.implode())
+    return sub if ok.sum() == len(ok) else sub.filter(ok)
+
+
 def _window(at: pl.DataFrame, centers: pl.Series, before: int, after: int, res: QuoteLexicon) -> pl.DataFrame:
     """The token rows around ``centers`` (global rows), once each, in order, with ``k``
     (matching key) and ``namey`` (a word that can be part of a personal name)."""
@@ -514,7 +567,7 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
     )
     if one.height == 0:
         return out
-    occ = at.filter(pl.col("norm").is_in(one["w"].unique().implode())).join(
+    occ = _rows_with_norm(at, one["w"].unique()).join(
         one.select("article_id", "w").unique(), left_on=["article_id", "norm"], right_on=["article_id", "w"], how="semi"
     )
     if occ.height == 0:
@@ -682,7 +735,7 @@ def _role_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) -> pl.
         return out
     hs = cand["h"].unique().to_list()
     forms = [p + h for h in hs for p in ("", "ال", "وال", "فال", "و", "ف", "بال", "لل")]
-    occ = at.filter(pl.col("norm").is_in(forms)).with_columns(
+    occ = _rows_with_norm(at, forms).with_columns(
         h=pl.col("norm").str.replace(r"^(?:وال|فال|بال|ال|لل|و|ف)", "")
     ).filter(pl.col("h").is_in(hs)).join(cand.select("article_id", "h").unique(), on=["article_id", "h"], how="semi")
     if occ.height == 0:
@@ -768,7 +821,7 @@ def _org_head_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     ).with_columns(h=pl.col("w").str.slice(2))
     if cand.height == 0:
         return out
-    occ = at.filter(pl.col("norm").is_in(cand["h"].unique().implode())).join(
+    occ = _rows_with_norm(at, cand["h"].unique()).join(
         cand.select("article_id", "h").unique(), left_on=["article_id", "norm"], right_on=["article_id", "h"], how="semi"
     )
     if occ.height == 0:
@@ -817,8 +870,8 @@ def _org_head_to_quoted_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexi
         return out
     n = at.height
     hs = cand["h"].unique().to_list()
-    forms = pl.Series([p + h for h in hs for p in ("", "ل", "ب", "و")], dtype=pl.String).implode()
-    occ = at.filter(pl.col("norm").is_in(forms)).with_columns(
+    forms = pl.Series([p + h for h in hs for p in ("", "ل", "ب", "و")], dtype=pl.String)
+    occ = _rows_with_norm(at, forms).with_columns(
         h=pl.col("norm").str.replace(r"^[لبو](.{3,})$", "$1")
     ).join(cand.select("article_id", "h").unique(), on=["article_id", "h"], how="semi")
     if occ.height == 0:
@@ -873,7 +926,7 @@ def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     keys = pl.concat([
         cand.filter(pl.col("h").is_in(src_heads)).select("article_id", "h"), cand.select("article_id", h="w"),
     ]).unique()
-    occ = at.filter(pl.col("norm").is_in(keys["h"].implode())).join(
+    occ = _rows_with_norm(at, keys["h"]).join(
         keys, left_on=["article_id", "norm"], right_on=["article_id", "h"], how="semi")
     if occ.height == 0:
         return out
@@ -1141,11 +1194,10 @@ def quotes(
     all_tokens = tokens
     # (one check of the article order for the whole batch: the candidate sentences' tokens, a
     # subset in the same order, are in article order when all are)
-    grouped = _is_grouped(all_tokens)
-    tokens = _candidate_sentences(tokens, mentions, res)
+    tokens, grouped, art_runs = _candidate_sentences(tokens, mentions, res)
     if tokens.height == 0:
         return _empty()
-    t = token_table(tokens, res, grouped=True if grouped else None)
+    t = token_table(tokens, res, grouped=True if grouped else None, art_runs=art_runs if grouped else None)
     n = t.height
     sid = t["sid"]
     tok = t["token"]
