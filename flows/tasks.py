@@ -27,9 +27,11 @@ from akhbar.pipeline import (  # noqa: E402
     max_batch_bytes,
     plan_batches,
     planned_bytes,
+    read_plan,
     remove_staging,
     skip_unchanged,
     transform_batch,
+    write_plan,
 )
 from akhbar.summary import run_summary_markdown  # noqa: E402
 from akhbar.warehouse import Warehouse  # noqa: E402
@@ -116,13 +118,14 @@ def plan_run(
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def transform(items: list[tuple[str, str | None]], staging: str, root: str | None = None) -> BatchResult:
+def transform(plan: str, staging: str, root: str | None = None) -> BatchResult:
     """Read and transform one batch of files into staged Parquet (a retry starts it from scratch).
 
-    Runs wherever the task runner puts it (a thread of the flow process, or a Dask worker) and
-    returns only the staging location and counts: the tables travel as Parquet, never through
-    Prefect or Dask."""
-    return transform_batch(items, staging, root)
+    `plan` is where the batch's planned items lie (`akhbar.pipeline.write_plan`), in the staging
+    location. Runs wherever the task runner puts it (a thread of the flow process, or a Dask
+    worker) and returns only the staging location and counts: the file list and the tables
+    travel as Parquet, never through Prefect or Dask."""
+    return transform_batch(read_plan(plan), staging, root)
 
 
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -216,8 +219,9 @@ def process_batches(
     def fill() -> None:
         while queue and len(pending) <= workers:
             i = queue.popleft()
-            items, batches[i] = batches[i], None  # a batch's planned items go once it is sent
-            pending.append((len(items), transform.submit(items, f"{staging_root.rstrip('/')}/batch-{i:05d}", root)))
+            items, batches[i] = batches[i], None  # a batch's planned items go once they are written
+            plan = write_plan(f"{staging_root.rstrip('/')}/plans/batch-{i:05d}.parquet", items)
+            pending.append((len(items), transform.submit(plan, f"{staging_root.rstrip('/')}/batch-{i:05d}", root)))
 
     while queue or pending:
         fill()

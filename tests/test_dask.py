@@ -64,7 +64,7 @@ def test_workers_stage_parquet_and_return_only_paths_and_counts(prefect_api, see
     process with one Polars thread and writes the batch's tables where the loader will read them."""
     from distributed import LocalCluster
 
-    from akhbar.pipeline import BatchResult, transform_batch
+    from akhbar.pipeline import BatchResult, transform_batch, write_plan
     from flows.ingest import task_runner, worker_env
     from flows.tasks import transform
 
@@ -74,8 +74,9 @@ def test_workers_stage_parquet_and_return_only_paths_and_counts(prefect_api, see
                       env=worker_env()) as cluster:
         with task_runner(dask_address=cluster.scheduler_address) as runner:
             threads = runner.client.run(pl.thread_pool_size)
+            plan = write_plan(str(tmp_path / "lake" / "plans" / "b0.parquet"), items)
             result = runner.submit(
-                transform, {"items": items, "staging": str(tmp_path / "lake" / "b0"), "root": str(seed_source)}
+                transform, {"plan": plan, "staging": str(tmp_path / "lake" / "b0"), "root": str(seed_source)}
             ).result()
     assert list(threads.values()) == [1]
     assert isinstance(result, BatchResult)

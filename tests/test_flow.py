@@ -260,3 +260,15 @@ def test_runs_of_a_thousand_files_or_more_load_without_merging_row_groups():
 
     assert BULK_FILES == 1000
     assert (bulk(0), bulk(999), bulk(1000), bulk(31228)) == (False, False, True, True)
+
+
+@pytest.mark.parametrize("where", ["local", "memory"])
+def test_a_batch_plan_reads_back_its_items_in_order(tmp_path, where):
+    """Transform tasks get a batch's file list as a Parquet file in the staging location
+    (local folder or fsspec URL), not as a task parameter."""
+    from akhbar.pipeline import read_plan, write_plan
+
+    items = [("file:///أخبار/b.txt", None), ("file:///a.zip", "ab" * 32), ("s3://x/c d.json", None)]
+    location = str(tmp_path / "plans" / "batch-00000.parquet") if where == "local" else "memory://akhbar-plan/b0.parquet"
+    assert write_plan(location, items) == location
+    assert read_plan(location) == items
