@@ -259,6 +259,8 @@ def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: Quot
     kept row is in (1, 2, ...: the article when grouped)."""
     # tokens' norm is already the matching form (camel-tools rules = match_key on cleaned text)
     keys = res.intro["key"].implode()
+    marks = pl.Series(res.quote_chars, dtype=pl.String)
+    key_h, mark_h = res.intro["key"].hash().implode(), marks.hash().implode()
     aid, sidx, tix = pl.col("article_id"), pl.col("sentence_index"), pl.col("token_index")
     # (narrow frames: the token table is filtered once, at the end; each article id is compared
     # with the previous row's once)
@@ -267,7 +269,8 @@ def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: Quot
         _ns=sidx != sidx.shift(1),
         _tix=tix,
         _aid=aid,
-        _hot=pl.col("norm").is_in(keys) | pl.col("token").is_in(res.quote_chars),
+        # (an introducer or a quotation mark: hashes compared here, the rows found checked below)
+        _hot=pl.col("norm").hash().is_in(key_h) | pl.col("token").hash().is_in(mark_h),
     )
     na = pl.col("_na")
     # (spans.is_grouped: as many runs of one article id as distinct ids, token_index rising)
@@ -281,7 +284,11 @@ def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: Quot
     first = x["_first"]
     # sentence ids 1, 2, ... (the running count of sentence starts) and article runs, in NumPy
     sid = _running_count(first)
-    sids = sid[x["_hot"].to_numpy()]
+    hot = x["_hot"].arg_true()
+    exact = tokens.select(
+        (pl.col("norm").gather(hot).is_in(keys) | pl.col("token").gather(hot).is_in(marks.implode())).fill_null(False)
+    ).to_series()
+    sids = sid[hot.filter(exact).to_numpy()]
     keep = np.zeros(len(first) + 2, dtype=bool)
     keep[sids] = True
     titled = mentions.filter((pl.col("type") == "PER") & pl.col("title").is_not_null())
@@ -503,7 +510,9 @@ def _article_tokens(tokens: pl.DataFrame, grouped: bool | None = None) -> pl.Dat
     )
     if not (_is_grouped(base) if grouped is None else grouped):
         base = base.sort("article_id", "token_index")
-    return base.with_row_index("g").with_columns(pl.col("g").cast(pl.Int64))
+    # (one chunk: the steps gather rows of it many times, and a gather across chunks costs
+    # several times a copy of the columns)
+    return base.with_row_index("g").with_columns(pl.col("g").cast(pl.Int64)).rechunk()
 
 
 def _rows_with_norm(at: pl.DataFrame, words) -> pl.DataFrame:
@@ -533,12 +542,21 @@ def _window(at: pl.DataFrame, centers: pl.Series, before: int, after: int, res: 
                       dtype=pl.String).implode()
     stop = pl.Series(res.stop["key"].unique().to_list() + res.intro["key"].to_list(), dtype=pl.String).implode()
     naming = pl.Series(list(res.naming), dtype=pl.String).implode()
-    return at[rows].with_columns(k=match_key(pl.col("norm").fill_null(pl.col("token")))).with_columns(
-        namey=pl.col("k").str.contains(r"^[\x{0621}-\x{064A}]{2,}$") & ~pl.col("k").is_in(stop)
-        & ~pl.col("k").is_in(heads) & ~pl.col("k").str.contains(_NOT_NAME_RE)
-        & ~(pl.col("k").str.contains(r"^[وفبلك]") & pl.col("k").str.slice(1).is_in(heads))  # بنادي
-        & ~(pl.col("k").is_in(naming) | (pl.col("k").str.contains(r"^[وف]") & pl.col("k").str.slice(1).is_in(naming))),  # ويدعى
+    k = pl.col("k")
+    namey = (
+        k.str.contains(r"^[\x{0621}-\x{064A}]{2,}$") & ~k.is_in(stop)
+        & ~k.is_in(heads) & ~k.str.contains(_NOT_NAME_RE)
+        & ~(k.str.contains(r"^[وفبلك]") & k.str.slice(1).is_in(heads))  # بنادي
+        & ~(k.is_in(naming) | (k.str.contains(r"^[وف]") & k.str.slice(1).is_in(naming)))  # ويدعى
     )
+    win = at[rows]
+    src = win.select(s=pl.col("norm").fill_null(pl.col("token")))["s"]
+    if src.null_count():
+        return win.with_columns(k=match_key(pl.col("norm").fill_null(pl.col("token")))).with_columns(namey=namey)
+    # (the key and the name test once per distinct word of the window, ~a fifth of its rows)
+    words = src.unique().to_frame().with_columns(k=match_key(pl.col("s"))).with_columns(namey=namey)
+    kn = src.to_frame().join(words, on="s", how="left", maintain_order="left")
+    return win.with_columns(k=kn["k"], namey=kn["namey"])
 
 
 def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
@@ -1204,10 +1222,12 @@ def quotes(
     key = t["key"]
 
     # -- sentence bounds (first / last row of each sentence, per row)
-    sid_first = t.select(pl.col("r").filter(pl.col("sid") != pl.col("sid").shift(1).fill_null(0)))["r"]
-    sid_last = t.select(pl.col("r").filter(pl.col("sid") != pl.col("sid").shift(-1).fill_null(0)))["r"]
-    first_r = sid_first.gather(sid - 1)  # sid is 1, 2, ... in row order
-    last_r = sid_last.gather(sid - 1)
+    # (NumPy: sid is 1, 2, ... in row order, without nulls)
+    sid_np = sid.to_numpy()
+    starts = np.ones(n + 1, dtype=bool)
+    starts[1:n] = sid_np[1:] != sid_np[:-1]
+    first_r = pl.Series("r", np.flatnonzero(starts[:n])[sid_np - 1], dtype=pl.Int64)
+    last_r = pl.Series("r", np.flatnonzero(starts[1:])[sid_np - 1], dtype=pl.Int64)
 
     # -- paired quotation marks, within a sentence
     qm = t.select(pl.col("r", "sid", "token").filter(pl.col("qmark")))
@@ -1230,22 +1250,34 @@ def quotes(
     # an opening mark never closed in its sentence ("صرح لو مير "نحن نرفض ... الضغط.") pairs
     # with the sentence end (before its final punctuation): a quote never runs past its
     # sentence, so an unbalanced mark cannot swallow the article
-    sent_last = t.group_by("sid").agg(last=pl.col("r").max(), last_tok=pl.col("token").last())
-    unclosed = qm.filter(pl.col("is_open") & pl.col("next_r").is_null()).join(
-        sent_last, on="sid", how="left"
-    ).select(
+    # (the last row of the sentence and its token: gathered at the open mark's row)
+    unclosed = qm.filter(pl.col("is_open") & pl.col("next_r").is_null())
+    u_last = last_r.gather(unclosed["r"])
+    unclosed = unclosed.with_columns(last=u_last, last_tok=tok.gather(u_last)).select(
         qo="r",
         qc=pl.when(pl.col("last_tok").is_in(HARD_STOPS)).then(pl.col("last")).otherwise(pl.col("last") + 1),
         sid="sid",
     ).filter(pl.col("qc") - pl.col("qo") >= 3)
     pairs = pl.concat([pairs, unclosed]).sort("qo")
     po, pc = pairs["qo"], pairs["qc"]
-    open_flag = t.select(pl.col("r").is_in(po.implode()))["r"]
-    inside_flag_pos = _prev_at_or_before(po, t["r"])  # last pair open at/before each row
-    pc_of = pl.concat([pl.Series([None], dtype=pl.Int64), pc.cast(pl.Int64)]).gather(
-        po.search_sorted(t["r"], side="right")
-    )
-    inside = ((inside_flag_pos < t["r"]) & (pc_of > t["r"])).fill_null(False)
+    if _plain(po) and _plain(pc):
+        # (rows 0..n-1 in order: the pairs opened at or before each row are a running count of
+        # the opening rows, one NumPy pass instead of a search per row)
+        po_np, pc_np = po.to_numpy(), pc.to_numpy()
+        marks = np.bincount(po_np, minlength=n)[:n]
+        open_flag = pl.Series("r", marks > 0)
+        k = np.cumsum(marks)  # pairs opened at or before each row
+        j = np.maximum(k - 1, 0)
+        rr = np.arange(n)
+        inside = pl.Series("", (k > 0) & (po_np[j] < rr) & (pc_np[j] > rr)) if len(po_np) else \
+            pl.Series("", np.zeros(n, dtype=bool))
+    else:
+        open_flag = t.select(pl.col("r").is_in(po.implode()))["r"]
+        inside_flag_pos = _prev_at_or_before(po, t["r"])  # last pair open at/before each row
+        pc_of = pl.concat([pl.Series([None], dtype=pl.Int64), pc.cast(pl.Int64)]).gather(
+            po.search_sorted(t["r"], side="right")
+        )
+        inside = ((inside_flag_pos < t["r"]) & (pc_of > t["r"])).fill_null(False)
 
     # -- prefix sums
     hard = t["hard"]
