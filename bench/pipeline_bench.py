@@ -45,7 +45,9 @@ def main():
     flow = ingest.with_options(task_runner=task_runner(workers)) if workers else ingest
     r = flow(source=sys.argv[1], warehouse=sys.argv[2], batch_size=int(sys.argv[3]))
     r["wall"] = time.perf_counter() - t
-    r["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    r["peak_rss_mb"] = me.ru_maxrss / 1024
+    r["flow_process_cpu"] = me.ru_utime + me.ru_stime  # the loader, the orchestration, Dask's scheduler
     r["peak_rss_children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print("RESULT " + json.dumps(r))
 if __name__ == "__main__":
