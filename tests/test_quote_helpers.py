@@ -195,3 +195,20 @@ def test_candidate_sentences_checks_article_order_and_numbers_article_runs():
             # article runs give the same sentence and article numbers as comparing article ids
             assert_frame_equal(token_table(cand, lex, grouped=True, art_runs=runs), token_table(cand, lex))
     assert _candidate_sentences(grouped, mentions, lex)[2].tolist() == [1, 1, 2, 2, 2, 3]
+
+
+@pytest.mark.parametrize("col", [
+    pl.Series("c", [10, 11, 12, 13], dtype=pl.Int64),
+    pl.Series("c", [10, None, 12, 13], dtype=pl.Int64),
+    pl.Series("c", [True, False, True, None], dtype=pl.Boolean),
+    pl.Series("c", ["a", "b", "c", "d"], dtype=pl.String),
+    pl.Series("c", [7, 8, 9, 6], dtype=pl.Int32),
+])
+@pytest.mark.parametrize("idx", [
+    pl.Series("i", [3, 0, 0, 2], dtype=pl.Int64), pl.Series("i", [1, None], dtype=pl.Int64),
+    pl.Series("i", [2, -1], dtype=pl.Int64), pl.Series("i", [1], dtype=pl.UInt32), pl.Series("i", [], dtype=pl.Int64),
+])
+def test_take_is_gather(col, idx):
+    from transforms.quotes import _take
+
+    assert_series_equal(_take(col, idx), col.gather(idx))

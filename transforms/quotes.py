@@ -178,6 +178,15 @@ def _search(positions: pl.Series, r: pl.Series, side: str) -> pl.Series | np.nda
     return positions.search_sorted(r, side=side)
 
 
+def _take(col: pl.Series, idx) -> pl.Series:
+    """``col.gather(idx)``; in NumPy when ``col`` is an integer column without nulls and the
+    indices have none (Polars runs a gather as a query on its thread pool)."""
+    if col.dtype in (pl.Int64, pl.Int32) and isinstance(idx, pl.Series) and idx.dtype.is_integer() \
+            and col.null_count() == 0 and idx.null_count() == 0:
+        return pl.Series(col.name, col.to_numpy()[idx.to_numpy()], dtype=col.dtype)
+    return col.gather(idx)
+
+
 def _next_after(positions: pl.Series, r: pl.Series) -> pl.Series:
     """First element of sorted ``positions`` strictly greater than each ``r`` (or null)."""
     ext = pl.concat([positions.cast(pl.Int64), pl.Series([None], dtype=pl.Int64)])
@@ -608,15 +617,15 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
         fw = fw.with_columns(
             f_e=pl.when(pl.col("n_next") == 2).then("end_char_2").otherwise("end_char"),
             f_text=pl.concat_str(
-                [at["token"].gather(fw["g"]), at["token"].gather(fw["g"] + 1),
-                 pl.when(pl.col("n_next") == 2).then(at["token"].gather((fw["g"] + 2).clip(upper_bound=at.height - 1)))],
+                [_take(at["token"], fw["g"]), _take(at["token"], fw["g"] + 1),
+                 pl.when(pl.col("n_next") == 2).then(_take(at["token"], _clip((fw["g"] + 2), upper=at.height - 1)))],
                 separator=" ", ignore_nulls=True,
             ),
         ).sort(["article_id", "w", "n_next", "g"], descending=[False, False, True, False]).unique(
             ["article_id", "w"], keep="first"
         ).select("article_id", "w", f_s="start_char", f_e="f_e", f_text="f_text")
     occ = occ.filter(~pl.col("fwd")).drop("fwd")
-    prev_given = at["norm"].gather((occ["g"] - 1).clip(lower_bound=0)).is_in(given)
+    prev_given = _take(at["norm"], _clip((occ["g"] - 1), lower=0)).is_in(given)
     occ = occ.select("g", "article_id", "sentence_index", "end_char", w="norm").with_columns(
         prev_given=prev_given
     ).join(
@@ -628,18 +637,18 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
         .when(pl.col("namey").fill_null(False)).then(1).otherwise(0)
     ).filter(pl.col("n_prev") > 0)
     # a run that opens its sentence is a verb more often than a name ("تحدثت فيكتوريا")
-    first = (occ["g"] - occ["n_prev"]).clip(lower_bound=0)
-    before = (first - 1).clip(lower_bound=0)
+    first = _clip((occ["g"] - occ["n_prev"]), lower=0)
+    before = _clip((first - 1), lower=0)
     opens = (
-        (first == 0) | (at["sentence_index"].gather(before) != at["sentence_index"].gather(first))
-        | (at["article_id"].gather(before) != at["article_id"].gather(first))
+        (first == 0) | (_take(at["sentence_index"], before) != _take(at["sentence_index"], first))
+        | (_take(at["article_id"], before) != _take(at["article_id"], first))
     )
     # a definite word (المحجوب، المستشفى) expands only to a name that starts with a given
     # name ("خالد المحجوب") or that the entity stage tagged as a person ("تركي المالكي"),
     # never to the words before a common noun ("تتوقع مغادرة المستشفى", "سمحت الصحفية")
-    starts_given = at["norm"].gather(first).is_in(given)
+    starts_given = _take(at["norm"], first).is_in(given)
     definite = occ["w"].str.starts_with("ال")
-    occ = occ.with_columns(_first_s=at["start_char"].gather(first), _ok=~definite | starts_given, _per=pl.lit(False))
+    occ = occ.with_columns(_first_s=_take(at["start_char"], first), _ok=~definite | starts_given, _per=pl.lit(False))
     if mentions is not None and mentions.height:
         per = mentions.filter(pl.col("type") == "PER").select(
             "article_id", _ms="start_char", _me="end_char"
@@ -659,8 +668,8 @@ def _expand_surnames(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon,
         return out
     occ = occ.with_columns(
         f_text=pl.concat_str(
-            [pl.when(pl.col("n_prev") == 2).then(at["token"].gather(occ["g"] - 2)),
-             at["token"].gather(occ["g"] - 1), at["token"].gather(occ["g"])],
+            [pl.when(pl.col("n_prev") == 2).then(_take(at["token"], occ["g"] - 2)),
+             _take(at["token"], occ["g"] - 1), _take(at["token"], occ["g"])],
             separator=" ", ignore_nulls=True,
         )
     ).select("article_id", "w", "f_s", "_per", f_e="end_char", f_text="f_text")
@@ -858,8 +867,8 @@ def _org_head_to_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     occ = occ.with_columns(
         o_e=pl.when(pl.col("n_next") == 2).then("end_char_2").otherwise("end_char"),
         o_text=pl.concat_str(
-            [at["token"].gather(occ["g"]), at["token"].gather(occ["g"] + 1),
-             pl.when(pl.col("n_next") == 2).then(at["token"].gather((occ["g"] + 2).clip(upper_bound=at.height - 1)))],
+            [_take(at["token"], occ["g"]), _take(at["token"], occ["g"] + 1),
+             pl.when(pl.col("n_next") == 2).then(_take(at["token"], _clip((occ["g"] + 2), upper=at.height - 1)))],
             separator=" ", ignore_nulls=True,
         ),
     )
@@ -896,21 +905,21 @@ def _org_head_to_quoted_name(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexi
         return out
     marks = ["«", '"', "“", "»", "”"]
     g = occ["g"]
-    opens = at["token"].gather((g + 1).clip(upper_bound=n - 1)).is_in(marks[:3])
+    opens = _take(at["token"], _clip((g + 1), upper=n - 1)).is_in(marks[:3])
     rows = []
     for k in range(3, 8):  # the closing mark k tokens after the head (1-5 name words)
-        x = (g + k).clip(upper_bound=n - 1)
-        rows.append(pl.when(at["token"].gather(x).is_in(marks)).then(k))
+        x = _clip((g + k), upper=n - 1)
+        rows.append(pl.when(_take(at["token"], x).is_in(marks)).then(k))
     close_k = pl.select(pl.coalesce(rows)).to_series() if rows else None
     occ = occ.with_columns(ck=close_k, op=opens).filter(pl.col("op") & pl.col("ck").is_not_null())
     if occ.height == 0:
         return out
     s_row = occ["g"] + 2
     e_row = occ["g"] + occ["ck"] - 1
-    same = (at["sentence_index"].gather(e_row.clip(upper_bound=n - 1)) == occ["sentence_index"])
-    texts = [at["token"].gather((s_row + i).clip(upper_bound=n - 1)) for i in range(5)]
+    same = (_take(at["sentence_index"], _clip(e_row, upper=n - 1)) == occ["sentence_index"])
+    texts = [_take(at["token"], _clip((s_row + i), upper=n - 1)) for i in range(5)]
     occ = occ.with_columns(
-        o_s=at["start_char"].gather(s_row.clip(upper_bound=n - 1)), o_e=at["end_char"].gather(e_row.clip(upper_bound=n - 1)),
+        o_s=_take(at["start_char"], _clip(s_row, upper=n - 1)), o_e=_take(at["end_char"], _clip(e_row, upper=n - 1)),
         o_text=pl.concat_str(
             [pl.when(pl.lit(i) <= (pl.col("ck") - 3)).then(texts[i]) for i in range(5)], separator=" ", ignore_nulls=True
         ),
@@ -953,36 +962,36 @@ def _definite_backref(out: pl.DataFrame, at: pl.DataFrame, res: QuoteLexicon) ->
     definite = occ["norm"].str.starts_with("ال")
 
     def nxt_ok(k: int) -> pl.Series:
-        x = (g + k).clip(upper_bound=at.height - 1)
-        kk = match_key(at["norm"].gather(x).fill_null(at["token"].gather(x)))
+        x = _clip((g + k), upper=at.height - 1)
+        kk = match_key(_fill(_take(at["norm"], x), _take(at["token"], x)))
         adj = kk.str.starts_with("ال") if k > 1 else pl.Series([True] * len(g))
         return (
-            (at["article_id"].gather(x) == occ["article_id"]) & (at["sentence_index"].gather(x) == occ["sentence_index"])
+            (_take(at["article_id"], x) == occ["article_id"]) & (_take(at["sentence_index"], x) == occ["sentence_index"])
             & kk.str.contains(r"^[\x{0621}-\x{064A}]{3,}$") & ~kk.is_in(stop)
-            & (at["start_char"].gather(x) == at["end_char"].gather(x - 1) + 1)
+            & (_take(at["start_char"], x) == _take(at["end_char"], x - 1) + 1)
             & (~definite | (kk.str.starts_with("ال") & kk.str.contains("(ي|يه)$"))) & adj
         ).fill_null(False)
 
     ok1 = nxt_ok(1)
     ok2 = ok1 & definite & nxt_ok(2)
     # "النيابة في فيينا": the definite noun + في + a place name
-    g1 = (g + 1).clip(upper_bound=at.height - 1)
-    g2 = (g + 2).clip(upper_bound=at.height - 1)
-    k2 = match_key(at["norm"].gather(g2).fill_null(at["token"].gather(g2)))
+    g1 = _clip((g + 1), upper=at.height - 1)
+    g2 = _clip((g + 2), upper=at.height - 1)
+    k2 = match_key(_fill(_take(at["norm"], g2), _take(at["token"], g2)))
     ok_fi = (
-        definite & ~ok1 & (match_key(at["norm"].gather(g1).fill_null(at["token"].gather(g1))) == "في")
+        definite & ~ok1 & (match_key(_fill(_take(at["norm"], g1), _take(at["token"], g1))) == "في")
         & k2.str.contains(r"^[\x{0621}-\x{064A}]{3,}$") & ~k2.str.starts_with("ال") & ~k2.is_in(stop)
-        & (at["sentence_index"].gather(g2) == occ["sentence_index"]) & (at["article_id"].gather(g2) == occ["article_id"])
-        & (at["start_char"].gather(g1) == occ["end_char"] + 1) & (at["start_char"].gather(g2) == at["end_char"].gather(g1) + 1)
+        & (_take(at["sentence_index"], g2) == occ["sentence_index"]) & (_take(at["article_id"], g2) == occ["article_id"])
+        & (_take(at["start_char"], g1) == occ["end_char"] + 1) & (_take(at["start_char"], g2) == _take(at["end_char"], g1) + 1)
     ).fill_null(False)
     ok2 = ok2 | ok_fi
     ok1 = ok1 | ok_fi
     last = pl.select(pl.when(ok2).then(g + 2).otherwise(g + 1)).to_series().clip(upper_bound=at.height - 1)
     occ = occ.with_columns(
-        ok=ok1, o_e=at["end_char"].gather(last),
+        ok=ok1, o_e=_take(at["end_char"], last),
         o_text=pl.concat_str(
-            [pl.col("token"), at["token"].gather(g1),
-             pl.when(ok2).then(at["token"].gather(g2))],
+            [pl.col("token"), _take(at["token"], g1),
+             pl.when(ok2).then(_take(at["token"], g2))],
             separator=" ", ignore_nulls=True,
         ),
         h=pl.when(definite).then(pl.col("norm").str.slice(2)).otherwise("norm"),
@@ -1252,8 +1261,8 @@ def quotes(
     # sentence, so an unbalanced mark cannot swallow the article
     # (the last row of the sentence and its token: gathered at the open mark's row)
     unclosed = qm.filter(pl.col("is_open") & pl.col("next_r").is_null())
-    u_last = last_r.gather(unclosed["r"])
-    unclosed = unclosed.with_columns(last=u_last, last_tok=tok.gather(u_last)).select(
+    u_last = _take(last_r, unclosed["r"])
+    unclosed = unclosed.with_columns(last=u_last, last_tok=_take(tok, u_last)).select(
         qo="r",
         qc=pl.when(pl.col("last_tok").is_in(HARD_STOPS)).then(pl.col("last")).otherwise(pl.col("last") + 1),
         sid="sid",
@@ -1277,7 +1286,7 @@ def quotes(
         pc_of = pl.concat([pl.Series([None], dtype=pl.Int64), pc.cast(pl.Int64)]).gather(
             po.search_sorted(t["r"], side="right")
         )
-        inside = ((inside_flag_pos < t["r"]) & (pc_of > t["r"])).fill_null(False)
+        inside = _fill(((inside_flag_pos < t["r"]) & (pc_of > t["r"])), False)
 
     # -- prefix sums
     hard = t["hard"]
@@ -1295,9 +1304,9 @@ def quotes(
     if len(pairs):
         real = pairs.filter(pl.col("qc").is_in(pc_real.implode()) & ((pl.col("qc") - pl.col("qo")) <= 5)
                             & (pl.col("qo") >= 1))
-        pk = key.gather((real["qo"] - 1).cast(pl.Int64))
+        pk = _take(key, (real["qo"] - 1).cast(pl.Int64))
         nh = pl.Series(res.name_heads + res.speaker_heads("organization"), dtype=pl.String).implode()
-        to_outlet = tok.gather((real["qo"] - 1).cast(pl.Int64)).is_in(["ل", "لـ"]) | (
+        to_outlet = _take(tok, (real["qo"] - 1).cast(pl.Int64)).is_in(["ل", "لـ"]) | (
             pk.str.starts_with("ل") & pk.str.slice(1).is_in(nh))
         real = real.filter(to_outlet)
         delta = pl.concat([
@@ -1312,7 +1321,7 @@ def quotes(
     # ... nor between the verb and its quotation: "وقال مدير الفرع ناصر الخريصي لـ"سبق": "...""
     P_q = _Prefix(t["qmark"] & ~addressee, t["r"])
     P_open = _Prefix(open_flag & ~addressee, t["r"])
-    po_quote = po.filter(~addressee.gather(po)) if len(po) else po
+    po_quote = po.filter(~_take(addressee, po)) if len(po) else po
     P_nonsubj = _Prefix(nonsubj, t["r"])
     # a name head (موقع، شبكة، صحيفة، شركة ...) followed by a quoted or Latin-script name:
     # the name belongs to the speaker phrase ("وقال موقع Yeshiva World إن", "حسبما ذكرت
@@ -1326,26 +1335,26 @@ def quotes(
             return pl.Series([None] * len(x), dtype=pl.Int64)
         at_pair = np.minimum(_search(po, x, "left"), len(po) - 1) if _plain(x) else po.search_sorted(
             x, side="left").clip(upper_bound=len(po) - 1)
-        close = pc.gather(at_pair).cast(pl.Int64)
+        close = _take(pc, at_pair).cast(pl.Int64)
         # only a pair closed by a real mark (not one closed by the sentence end)
         return pl.select(
-            pl.when((po.gather(at_pair) == x) & close.is_in(pc_real.cast(pl.Int64).implode())).then(close)
+            pl.when((_take(po, at_pair) == x) & close.is_in(pc_real.cast(pl.Int64).implode())).then(close)
         ).to_series()
 
     def extend_name(end: pl.Series, limit: pl.Series) -> pl.Series:
         """``end`` (inclusive row of a phrase) moved past the name after a name head, not
         reaching ``limit`` (exclusive)."""
-        e0 = end.fill_null(0).clip(upper_bound=n - 1)
-        nxt = (e0 + 1).clip(upper_bound=n - 1)
-        is_head = head_row.gather(e0) & ~end.is_null() & ((end + 1) < n)
+        e0 = _clip(_fill(end, 0), upper=n - 1)
+        nxt = _clip((e0 + 1), upper=n - 1)
+        is_head = _take(head_row, e0) & ~end.is_null() & ((end + 1) < n)
         q_close = pair_close(nxt)
         quoted = (
-            is_head & open_flag.gather(nxt) & ((q_close - nxt) >= 2) & ((q_close - nxt) <= 6)
-            & (q_close < limit) & (sid.gather(q_close.fill_null(0).clip(upper_bound=n - 1)) == sid.gather(e0))
+            is_head & _take(open_flag, nxt) & ((q_close - nxt) >= 2) & ((q_close - nxt) <= 6)
+            & (q_close < limit) & (_take(sid, _clip(_fill(q_close, 0), upper=n - 1)) == _take(sid, e0))
         ).fill_null(False)
-        lat_end = (_next_after(non_latin, e0).fill_null(n) - 1).clip(upper_bound=e0 + 4)
+        lat_end = (_fill(_next_after(non_latin, e0), n) - 1).clip(upper_bound=e0 + 4)
         lat_end = pl.select(pl.min_horizontal(lat_end, limit - 1)).to_series()
-        latin = (is_head & t["latin"].gather(nxt) & (lat_end > e0) & (sid.gather(lat_end.clip(upper_bound=n - 1)) == sid.gather(e0))).fill_null(False)
+        latin = _fill((is_head & _take(t["latin"], nxt) & (lat_end > e0) & (_take(sid, _clip(lat_end, upper=n - 1)) == _take(sid, e0))), False)
         return pl.select(
             pl.when(quoted).then(q_close).when(latin).then(lat_end).otherwise(end)
         ).to_series()
@@ -1374,11 +1383,11 @@ def quotes(
     # a belief verb (يعتقد، تعتقد) reports only with its subject: right before أن, or after a
     # relative, ما or كان ("التي يعتقد أنها"، "مما كان يعتقد"، "هل تعتقد أن") it is impersonal
     # or a question, and neither quotes nor cuts another quote
-    nk = key.gather((intro["r"] + 1).clip(upper_bound=n - 1))
-    pk = key.gather((intro["r"] - 1).clip(lower_bound=0))
+    nk = _take(key, _clip((intro["r"] + 1), upper=n - 1))
+    pk = _take(key, _clip((intro["r"] - 1), lower=0))
     intro = intro.filter(~(
         (intro["lemma"] == "اعتقد")
-        & (t["comp"].gather((intro["r"] + 1).clip(upper_bound=n - 1)) | nk.is_in(["في", "علي"])
+        & (_take(t["comp"], _clip((intro["r"] + 1), upper=n - 1)) | nk.is_in(["في", "علي"])
            | pk.is_in(["الذي", "التي", "الذين", "ما", "مما", "كما", "كان", "كانت", "وكان", "وكانت", "من", "هل", "وهل"]))
     ))
     # a finding or a rule (توصلت الدراسة إلى أن، تنص المادة على أن) reports only as the first
@@ -1389,8 +1398,8 @@ def quotes(
     first_in_sid = intro.select(pl.col("r").min().over("sid"))["r"] == intro["r"]
     comp_rows = t["r"].filter(t["comp"])
     nxt_comp = _next_after(comp_rows, intro["r"])
-    ila_before = key.gather((nxt_comp.fill_null(1) - 1).clip(lower_bound=0, upper_bound=n - 1)).is_in(["الي", "إلى"])
-    intro = intro.filter(~found | (first_in_sid & ((intro["lemma"] != "توصل") | ila_before.fill_null(False))))
+    ila_before = _take(key, _clip((_fill(nxt_comp, 1) - 1), lower=0, upper=n - 1)).is_in(["الي", "إلى"])
+    intro = intro.filter(~found | (first_in_sid & ((intro["lemma"] != "توصل") | _fill(ila_before, False))))
     if intro.height == 0:
         return _empty()
     # verb as written, without the conjunction و/ف
@@ -1410,13 +1419,13 @@ def quotes(
         ~pl.col("sv_kind").is_in(["noun", "express"]) & ~((pl.col("sv_kind") == "source") & after_verb)
     )["r"]
     nb = _next_after(blocking, r)
-    nb_ok = nb.is_null() | (sid.gather(nb.fill_null(0)) != isid)
+    nb_ok = nb.is_null() | (_take(sid, _fill(nb, 0)) != isid)
     comp = _next_after(comp_rows, r)
     qo = _next_after(po_quote, r)
-    qc = pc.gather(po.search_sorted(qo.fill_null(-1), side="left").clip(upper_bound=max(len(po) - 1, 0))) if len(po) else pl.Series([None] * len(r), dtype=pl.Int64)
+    qc = _take(pc, po.search_sorted(_fill(qo, -1), side="left").clip(upper_bound=max(len(po) - 1, 0))) if len(po) else pl.Series([None] * len(r), dtype=pl.Int64)
 
     def same_sid(x: pl.Series) -> pl.Series:
-        return (~x.is_null()) & (sid.gather(_fill(x, 0)) == isid)
+        return (~x.is_null()) & (_take(sid, _fill(x, 0)) == isid)
 
     def before_nb(x: pl.Series) -> pl.Series:
         return nb_ok | _fill(x < nb, False)
@@ -1432,27 +1441,27 @@ def quotes(
         & (kind != "source")
         & same_sid(comp)
         & before_nb(comp)
-        & ((comp - r) <= MAX_GAP).fill_null(False)
-        & (P_hard.between(r, comp.fill_null(0)) == 0)
+        & _fill(((comp - r) <= MAX_GAP), False)
+        & (P_hard.between(r, _fill(comp, 0)) == 0)
         # quotation marks between the verb and أن only as whole short pairs (a quoted name:
         # قال لصحيفة "الشرق الأوسط" إن)
-        & (P_q.between(r, comp.fill_null(0)) == 2 * P_open.between(r, comp.fill_null(0)))
-        & (P_q.between(r, comp.fill_null(0)) <= 2)
-        & (P_colon.between(r, comp.fill_null(0)) == 0)
+        & (P_q.between(r, _fill(comp, 0)) == 2 * P_open.between(r, _fill(comp, 0)))
+        & (P_q.between(r, _fill(comp, 0)) <= 2)
+        & (P_colon.between(r, _fill(comp, 0)) == 0)
     ).fill_null(False)
     # a quoted name before the colon is the speaker, the quotation after it the quote:
     # وقال "الموسى": "..."
-    q_after = (qc + 2).clip(upper_bound=n - 1)
+    q_after = _clip((qc + 2), upper=n - 1)
     named_colon = (
         same_sid(qo) & (qo == r + 1) & ((qc - qo) >= 2) & ((qc - qo) <= 4)
-        & tok.gather((qc + 1).clip(upper_bound=n - 1)).is_in([":", "："])
-        & open_flag.gather(q_after) & (sid.gather(q_after) == isid)
+        & _take(tok, _clip((qc + 1), upper=n - 1)).is_in([":", "："])
+        & _take(open_flag, q_after) & (_take(sid, q_after) == isid)
     ).fill_null(False)
     qo = pl.select(pl.when(named_colon).then(q_after).otherwise(qo)).to_series()
     qc = pl.select(pl.when(named_colon).then(pair_close(q_after)).otherwise(qc)).to_series()
-    qo0 = qo.fill_null(0)
-    prev_tok = tok.gather((qo0 - 1).clip(lower_bound=0))
-    prev_key = key.gather((qo0 - 1).clip(lower_bound=0))
+    qo0 = _fill(qo, 0)
+    prev_tok = _take(tok, _clip((qo0 - 1), lower=0))
+    prev_key = _take(key, _clip((qo0 - 1), lower=0))
     # a quotation a few words after the verb, without a colon (قال راخوي "..."، وقال أردوغان
     # في خطاب ألقاه في أنقرة "..."), unless the words before the mark name it (لصحيفة
     # "...", عملية "..."), it is one word, or an أن/إن clause follows (then it is a name in
@@ -1460,14 +1469,14 @@ def quotes(
     name_heads = pl.Series(res.name_heads + res.stop_keys("source_noun") + res.stop_keys("prep"), dtype=pl.String).implode()
     # ... but "قال هولاند في بيان "..."" quotes the statement
     stmt_nouns = res.intro.filter(pl.col("kind") == "noun")["key"].implode()
-    in_statement = prev_key.is_in(stmt_nouns) & (key.gather((qo0 - 2).clip(lower_bound=0)) == "في")
+    in_statement = prev_key.is_in(stmt_nouns) & (_take(key, _clip((qo0 - 2), lower=0)) == "في")
     prev_named = (
         prev_key.is_in(name_heads)
         | (prev_key.str.contains("^[لبو]") & prev_key.str.slice(1).is_in(name_heads))
         | (prev_key.str.contains("^(?:لل|وب|ول|بال)") & prev_key.str.slice(2).is_in(name_heads))
         | prev_tok.is_in(["ب", "ل", "و"])
     ) & ~in_statement
-    qc0 = qc.fill_null(0)
+    qc0 = _fill(qc, 0)
     window_ok = (
         kind.is_in(["verb", "participle"])
         & ((qo - r) >= 2) & ((qo - r) <= 10)
@@ -1489,7 +1498,7 @@ def quotes(
         & (P_colon.between(r, qo0) == 0)
         & ~prev_named
         & ((qc0 - qo) >= 7)
-        & (qc0 >= last_r.gather(r) - 1)
+        & (qc0 >= _take(last_r, r) - 1)
         & ~clause_ok
     ).fill_null(False)
     window_ok = window_ok | long_window_ok
@@ -1527,10 +1536,10 @@ def quotes(
     # الوزارة": the sentence before the comma is the quote, the verb's subject its speaker
     # (first introducer of its sentence only; a short quotation right after the verb is the
     # source's name, not a quote)
-    pk1 = key.gather((r - 1).clip(lower_bound=0))
-    pk2 = key.gather((r - 2).clip(lower_bound=0))
-    pt2 = tok.gather((r - 2).clip(lower_bound=0))
-    pt3 = tok.gather((r - 3).clip(lower_bound=0))
+    pk1 = _take(key, _clip((r - 1), lower=0))
+    pk2 = _take(key, _clip((r - 2), lower=0))
+    pt2 = _take(tok, _clip((r - 2), lower=0))
+    pt3 = _take(tok, _clip((r - 3), lower=0))
     ala_ma = (pk1 == "ما") & (pk2 == "علي") & pt3.is_in(["،", ","])
     # the verb of a source phrase ("وفقا لما ذكرت "X"", "بحسب ما أعلنته الشرطة") reports
     # through the source, not on its own
@@ -1538,14 +1547,14 @@ def quotes(
     in_source = (pk1.is_in(["ما", "لما", "بما"]) & pk2.is_in(src_keys)) | pk1.is_in(src_keys) & pk1.str.ends_with("ما")
     kama = pk1.is_in(["كما", "مثلما"]) & pt2.is_in(["،", ","])
     first_intro = intro.select(pl.col("r").min().over("sid"))["r"] == r
-    short_q = (same_sid(qo) & (qo == r + 1) & ((qc - qo) <= 4)).fill_null(False)
+    short_q = _fill((same_sid(qo) & (qo == r + 1) & ((qc - qo) <= 4)), False)
     # ... and only when the attribution closes the sentence ("، كما أعلنت الإدارة عن اعتماد
     # ..." is "also announced", not a trailing attribution)
     P_comp = _Prefix(t["comp"], t["r"])
     P_obj = _Prefix(t["obj"], t["r"])
-    s_end = last_r.gather(r)
+    s_end = _take(last_r, r)
     vtrail_ok = (
-        (ala_ma | kama) & (kind == "verb") & first_intro & ((r - first_r.gather(r)) >= 5)
+        (ala_ma | kama) & (kind == "verb") & first_intro & ((r - _take(first_r, r)) >= 5)
         & ~clause_ok & (~direct_ok | short_q)
         & ((s_end - r) <= pl.select(pl.when(ala_ma).then(12).otherwise(8)).to_series())
         & (P_comp.between(r, s_end + 1) == 0)
@@ -1557,30 +1566,30 @@ def quotes(
     vtrail_cut = pl.select(pl.when(vtrail_ok & ala_ma).then(r - 3).when(vtrail_ok).then(r - 2)).to_series()
     # a short quotation right after the verb, then an أن/إن clause, is the subject's name:
     # "وذكرت "نيويورك تايمز" أن ..." (the clause is the quote)
-    name_then_clause = (short_q & clause_ok & (comp > qc)).fill_null(False)
-    use_direct = direct_ok & (~clause_ok | (qo < comp).fill_null(True)) & ~name_then_clause
+    name_then_clause = _fill((short_q & clause_ok & (comp > qc)), False)
+    use_direct = direct_ok & (~clause_ok | _fill((qo < comp), True)) & ~name_then_clause
     use_clause = clause_ok & ~use_direct
     # a quotation without marks after a colon: "وقال قائد ريال مدريد في مؤتمر صحفي: برشلونة
     # قدم عاما كبيرا ..." -> the rest of the sentence (at least 3 words)
     colon_pos = t["r"].filter(colon)
     col = _next_after(colon_pos, r)
-    col0 = col.fill_null(0).clip(upper_bound=n - 2)
+    col0 = _clip(_fill(col, 0), upper=n - 2)
     bare_ok = (
         takes.is_in(["both", "quote"]) & kind.is_in(["verb", "participle"])
         & ~use_direct & ~use_clause & same_sid(col) & before_nb(col)
         & ((col - r) <= MAX_GAP) & (P_hard.between(r, col0) == 0) & (P_q.between(r, col0 + 1) == 0)
-        & t["is_word"].gather(col0 + 1) & (sid.gather(col0 + 1) == isid)
-        & ((last_r.gather(r) - col) >= 4)
+        & _take(t["is_word"], col0 + 1) & (_take(sid, col0 + 1) == isid)
+        & ((_take(last_r, r) - col) >= 4)
         & ~in_source
     ).fill_null(False)
     # trailing attribution: «...»، قال الوزير / "..." قالت المصادر: the pair closes right
     # before the verb (or before a comma before it)
     if len(pc):
-        tok_m1 = tok.gather((r - 1).clip(lower_bound=0))
+        tok_m1 = _take(tok, _clip((r - 1), lower=0))
         close1 = (r - 1).is_in(pc_real.implode())
         close2 = tok_m1.is_in(["،", ","]) & (r - 2).is_in(pc_real.implode())
         tq_c = pl.select(pl.when(close1).then(r - 1).when(close2).then(r - 2)).to_series()
-        tq_o = po.gather(pc.search_sorted(tq_c.fill_null(0), side="left").clip(upper_bound=len(pc) - 1))
+        tq_o = _take(po, _clip(pc.search_sorted(_fill(tq_c, 0), side="left"), upper=len(pc) - 1))
         trail_ok = (
             ~tq_c.is_null() & takes.is_in(["both", "quote"]) & (kind == "verb")
             & ~use_direct & ~use_clause & ~vtrail_ok & same_sid(tq_c)
@@ -1599,15 +1608,15 @@ def quotes(
         comp=comp,
         qo=qo,
         qc=qc,
-        first_r=first_r.gather(r),
-        last_r=last_r.gather(r),
+        first_r=_take(first_r, r),
+        last_r=_take(last_r, r),
     )
 
     # -- sources: fronted / trailing attribution phrases
     src = intro.filter(pl.col("sv_kind") == "source")
     if src.height:
         sr = src["r"]
-        k1 = key.gather((sr + 1).clip(upper_bound=n - 1))
+        k1 = _take(key, _clip((sr + 1), upper=n - 1))
         # "بحسب ما أعلنته الشرطة" / "وفقاً لما ذكرته" / "حسبما أعلن مسؤولون": the source
         # is the subject of the verb after ما
         # (a reporting or publishing verb, with or without an object pronoun: "حسبما ظهر في
@@ -1615,8 +1624,8 @@ def quotes(
         # (also a publishing verb with its object pronoun: "لما أورده المتحدث"; not a rule:
         # "بحسب ما ينص عليه الدستور" is no source; quote_tokens._vocab's rverb)
         rverb = t["rverb"]
-        sv1 = rverb.gather((sr + 1).clip(upper_bound=n - 1))
-        sv2 = rverb.gather((sr + 2).clip(upper_bound=n - 1))
+        sv1 = _take(rverb, _clip((sr + 1), upper=n - 1))
+        sv2 = _take(rverb, _clip((sr + 2), upper=n - 1))
         ma2 = k1.is_in(["ما", "لما"]) & sv2
         ma1 = src["key"].str.ends_with("ما") & sv1
         np_start = pl.select(
@@ -1629,65 +1638,65 @@ def quotes(
         an_pos = t["r"].filter(t["an"])
         an_next = _next_after(an_pos, np_start)
         chain = (
-            ma_verb & key.gather(v_row).str.starts_with("نقل") & ~an_next.is_null()
-            & (sid.gather(an_next.fill_null(0).clip(upper_bound=n - 1)) == src["sid"])
+            ma_verb & _take(key, v_row).str.starts_with("نقل") & ~an_next.is_null()
+            & (_take(sid, _clip(_fill(an_next, 0), upper=n - 1)) == src["sid"])
             & ((an_next - np_start) <= 8) & ((an_next + 1) <= src["last_r"])
         ).fill_null(False)
         np_start = pl.select(pl.when(chain).then(an_next + 1).otherwise(np_start)).to_series()
         # "وفقا لما نشر في مجلة X": the preposition is not part of the source
         np_start = pl.select(
-            pl.when(ma_verb & t["prep"].gather(np_start.clip(upper_bound=n - 1))).then(np_start + 1)
+            pl.when(ma_verb & _take(t["prep"], _clip(np_start, upper=n - 1))).then(np_start + 1)
             .otherwise(np_start)
         ).to_series()
         # a bare preposition token before the phrase ("وفقا ل "سكاي نيوز"") is not part of it
         np_start = pl.select(
-            pl.when(tok.gather(np_start.clip(upper_bound=n - 1)).is_in(["ل", "لـ", "ب", "بـ"]))
+            pl.when(_take(tok, _clip(np_start, upper=n - 1)).is_in(["ل", "لـ", "ب", "بـ"]))
             .then(np_start + 1).otherwise(np_start)
         ).to_series()
         # a phrase ends at punctuation, a time adverb ("مسؤولون أمس" -> مسؤولون) or a relative
         # pronoun ("صندوق النقد الدولي الذي يتوقع ..." -> صندوق النقد الدولي)
         punct_pos = t["r"].filter(t["is_punct"] | t["time"] | t["rel_def"])
         np_punct = _next_after(punct_pos, np_start - 1)
-        punct_in_sentence = (~np_punct.is_null()) & (sid.gather(np_punct.fill_null(0)) == src["sid"])
+        punct_in_sentence = (~np_punct.is_null()) & (_take(sid, _fill(np_punct, 0)) == src["sid"])
         np_end_excl = pl.select(
             pl.when(punct_in_sentence).then(np_punct).otherwise(src["last_r"] + 1)
         ).to_series()
         np_end_excl = extend_name(np_end_excl - 1, src["last_r"] + 1) + 1
         # a source that is one quoted name: "وفقا لـ"سكاي نيوز"" -> "سكاي نيوز" with its marks
-        np_q = pair_close(np_start.clip(upper_bound=n - 1))
+        np_q = pair_close(_clip(np_start, upper=n - 1))
         quoted_np = (
-            open_flag.gather(np_start.clip(upper_bound=n - 1)) & ((np_q - np_start) >= 2)
+            _take(open_flag, _clip(np_start, upper=n - 1)) & ((np_q - np_start) >= 2)
             & ((np_q - np_start) <= 6) & (np_q <= src["last_r"])
         ).fill_null(False)
         np_end_excl = pl.select(pl.when(quoted_np).then(np_q + 1).otherwise(np_end_excl)).to_series()
         punct_in_sentence = punct_in_sentence | quoted_np
         punct_in_sentence = punct_in_sentence & (np_end_excl <= src["last_r"])
         # a proclitic ل on the first word of the phrase (وفقاً لمصادر) is not part of it
-        np_first = np_start.clip(upper_bound=n - 1)
+        np_first = _clip(np_start, upper=n - 1)
         np_clitic = pl.select(
-            pl.when(src["lemma"].is_in(["وفق", "طبق"]) & key.gather(np_first).str.starts_with("ل"))
-            .then(t["off1"].gather(np_first)).otherwise(0)
+            pl.when(src["lemma"].is_in(["وفق", "طبق"]) & _take(key, np_first).str.starts_with("ل"))
+            .then(_take(t["off1"], np_first)).otherwise(0)
         ).to_series()
         # at the sentence start, or after one token that is not a reporting verb ("وأشار
         # وفقاً لما ..." is the verb's source, not a fronted attribution)
         fronted = ((sr - src["first_r"]) == 0) | (
-            ((sr - src["first_r"]) == 1) & ~t["sv"].gather(src["first_r"])
+            ((sr - src["first_r"]) == 1) & ~_take(t["sv"], src["first_r"])
         )
-        comma_after = tok.gather(np_end_excl.clip(upper_bound=n - 1)).is_in(["،", ","]) & punct_in_sentence
+        comma_after = _take(tok, _clip(np_end_excl, upper=n - 1)).is_in(["،", ","]) & punct_in_sentence
         # a quoted source name needs no comma: "وبحسب "واس" تستعرض اللجنة ..."
         quoted_bare = (
-            quoted_np & ~comma_after & t["is_word"].gather(np_end_excl.clip(upper_bound=n - 1))
-            & (sid.gather(np_end_excl.clip(upper_bound=n - 1)) == src["sid"])
+            quoted_np & ~comma_after & _take(t["is_word"], _clip(np_end_excl, upper=n - 1))
+            & (_take(sid, _clip(np_end_excl, upper=n - 1)) == src["sid"])
         )
         comma_after = comma_after | quoted_bare
         # a فإن closing the phrase stands for the comma: "وبحسب الدراسة فإن ..."، also after
         # a comma inside the sentence ("...، ووفقاً لما أورده المتحدث ... فإن ...")
         fan_pos = t["r"].filter(t["comp"] & t["fa"])
         fan = _next_after(fan_pos, np_start - 1)
-        prev_comma0 = tok.gather((sr - 1).clip(lower_bound=0)).is_in(["،", ","]) & (sr > src["first_r"])
+        prev_comma0 = _take(tok, _clip((sr - 1), lower=0)).is_in(["،", ","]) & (sr > src["first_r"])
         fan_ok = (
             ~fan.is_null() & (fan > np_start) & ((fan - np_start) <= 8)
-            & ((fan < np_end_excl) | ~punct_in_sentence) & (sid.gather(fan.fill_null(0).clip(upper_bound=n - 1)) == src["sid"])
+            & ((fan < np_end_excl) | ~punct_in_sentence) & (_take(sid, _clip(_fill(fan, 0), upper=n - 1)) == src["sid"])
             & ~comma_after & (fronted | prev_comma0)
         ).fill_null(False)
         np_end_excl = pl.select(pl.when(fan_ok).then(fan).otherwise(np_end_excl)).to_series()
@@ -1695,15 +1704,15 @@ def quotes(
         comma_after = comma_after | fan_ok
         punct_in_sentence = punct_in_sentence | fan_ok
         after = pl.select(pl.when(quoted_bare | fan_ok).then(np_end_excl).otherwise(np_end_excl + 1)).to_series()
-        after_is_comp = t["comp"].gather(after.clip(upper_bound=n - 1)) & (sid.gather(after.clip(upper_bound=n - 1)) == src["sid"])
+        after_is_comp = _take(t["comp"], _clip(after, upper=n - 1)) & (_take(sid, _clip(after, upper=n - 1)) == src["sid"])
         clause_start = pl.select(pl.when(after_is_comp).then(after + 1).otherwise(after)).to_series()
         np_len = np_end_excl - np_start
-        head_key = key.gather(np_start.clip(upper_bound=n - 1))
+        head_key = _take(key, _clip(np_start, upper=n - 1))
         head_src = head_key.is_in(res.stop_keys("source_noun")) | head_key.str.slice(1).is_in(res.stop_keys("source_noun"))
-        prev_comma = tok.gather((sr - 1).clip(lower_bound=0)).is_in(["،", ","]) & (sr > src["first_r"])
+        prev_comma = _take(tok, _clip((sr - 1), lower=0)).is_in(["،", ","]) & (sr > src["first_r"])
         # a phrase that would start past its sentence (a bare "بحسب" at the end) is none
         np_ok = (np_start <= src["last_r"]) & ((np_end_excl - 1) >= np_start) & ~(
-            key.gather(np_start.clip(upper_bound=n - 1)).is_in(pl.Series(list(res.not_source), dtype=pl.String).implode())
+            _take(key, _clip(np_start, upper=n - 1)).is_in(pl.Series(list(res.not_source), dtype=pl.String).implode())
         )
         np_start = pl.select(pl.when(np_ok).then(np_start)).to_series()
         src = src.with_columns(
@@ -1772,26 +1781,26 @@ def quotes(
         starts = sub["m_r_start"]
         i = starts.search_sorted(er, side="right")
         rows = pl.concat([sub["row"].cast(pl.Int64), pl.Series([len(mrow)], dtype=pl.Int64)])
-        return _next_after(starts, er), rows.gather(i)
+        return _next_after(starts, er), _take(rows, i)
 
     # a PER within the window with only content words / commas between (title, role);
     # else an ORG right after the verb
     p_start, p_row = first_of("PER")
     o_start, o_row = first_of("ORG", "LOC")
     ok_p = (
-        (sid.gather(p_start.fill_null(0)) == ev["sid"])
-        & (((p_start - er - P_addr.between(er, p_start.fill_null(0))) <= SUBJECT_WINDOW)
+        (_take(sid, _fill(p_start, 0)) == ev["sid"])
+        & (((p_start - er - P_addr.between(er, _fill(p_start, 0))) <= SUBJECT_WINDOW)
            # a long role before its holder's name: "وقال مدير فرع الهيئة العامة للسياحة
            # والتراث الوطني بمنطقة تبوك ناصر بن أحمد الخريصي"
-           | (key.gather((er + 1).clip(upper_bound=n - 1)).is_in(
+           | (_take(key, _clip((er + 1), upper=n - 1)).is_in(
                pl.Series(res.speaker_heads("person"), dtype=pl.String).implode())
               & ((p_start - er) <= 2 * SUBJECT_WINDOW)))
-        & (P_nonsubj.between(er, p_start.fill_null(0)) == 0)
+        & (P_nonsubj.between(er, _fill(p_start, 0)) == 0)
     ).fill_null(False)
     # a statement as the subject: "أفاد بيان للحكومة العراقية أن" / "وأضاف البيان الصادر عن
     # المكتب الإعلامي ...:" -> the issuer is the speaker (the phrase starts after لـ / عن)
     def key_at(k: int) -> pl.Series:
-        return key.gather(_clip(er + k, upper=n - 1))
+        return _take(key, _clip(er + k, upper=n - 1))
 
     nouns = pl.Series(res.intro.filter(pl.col("kind") == "noun")["key"].to_list(), dtype=pl.String).implode()
     stmt = key_at(1).is_in(nouns) | (key_at(1).str.contains("^[وف]") & key_at(1).str.slice(1).is_in(nouns))
@@ -1805,16 +1814,16 @@ def quotes(
     ).to_series().cast(pl.Int64)
     gb = er + shift  # the generic subject starts at gb + 1
     # ... after an addressee outlet right after the verb ("أكد لـ«عكاظ» مدير ...")
-    addr_end = _next_after(t["r"].filter(~addressee), er).fill_null(er + 1) - 1
-    gb = pl.select(pl.when((shift == 0) & addressee.gather((er + 1).clip(upper_bound=n - 1)))
+    addr_end = _fill(_next_after(t["r"].filter(~addressee), er), er + 1) - 1
+    gb = pl.select(pl.when((shift == 0) & _take(addressee, _clip((er + 1), upper=n - 1)))
                    .then(addr_end).otherwise(gb)).to_series().cast(pl.Int64)
     # a time word right after the verb is not the subject: "ذكرت الجمعة وكالة الأنباء أن"
     for _ in range(2):  # "ذكرت الجمعة الماضي ..."
         gb = pl.select(
-            pl.when(t["time"].gather((gb + 1).clip(upper_bound=n - 1))).then(gb + 1).otherwise(gb)
+            pl.when(_take(t["time"], _clip((gb + 1), upper=n - 1))).then(gb + 1).otherwise(gb)
         ).to_series()
     g_clitic = pl.select(pl.when(stmt & to_org & ~issued).then(1).otherwise(0)).to_series()
-    mark1 = open_flag.gather((er + 1).clip(upper_bound=n - 1))  # ذكرت "نيويورك تايمز"
+    mark1 = _take(open_flag, _clip((er + 1), upper=n - 1))  # ذكرت "نيويورك تايمز"
     ok_o = (~ok_p & ((o_start == er + 1) | ((gb > er) & (o_start == gb + 1))
                      | ((ev["mode"] == "vtrail") & mark1 & (o_start == er + 2)))).fill_null(False)
     ok = ok_p | ok_o
@@ -1823,16 +1832,16 @@ def quotes(
     # beat any subject read after the verb (a verb has one subject: those are adjuncts)
     kana_rows = t["r"].filter(t["kana"])
     kprev = _prev_at_or_before(kana_rows, er - 1)
-    k_end = pl.select(pl.when(key.gather((er - 1).clip(lower_bound=0)) == "قد").then(er - 2).otherwise(er - 1)).to_series()
+    k_end = pl.select(pl.when(_take(key, _clip((er - 1), lower=0)) == "قد").then(er - 2).otherwise(er - 1)).to_series()
     kana_pre = (
         ~kprev.is_null() & ((k_end - kprev) >= 1) & ((k_end - kprev) <= 3)
-        & (t["def_bare"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
+        & (_take(t["def_bare"], _clip((_fill(kprev, 0) + 1), upper=n - 1))
            | (kprev + 1).is_in(m_start.implode())
-           | key.gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1)).is_in(
+           | _take(key, _clip((_fill(kprev, 0) + 1), upper=n - 1)).is_in(
                pl.Series(res.stop_keys("source_noun"), dtype=pl.String).implode()))
-        & (sid.gather(kprev.fill_null(0)) == ev["sid"])
-        & (P_nonsubj.between(kprev.fill_null(0), k_end + 1) == 0)
-        & t["is_word"].gather((kprev.fill_null(0) + 1).clip(upper_bound=n - 1))
+        & (_take(sid, _fill(kprev, 0)) == ev["sid"])
+        & (P_nonsubj.between(_fill(kprev, 0), k_end + 1) == 0)
+        & _take(t["is_word"], _clip((_fill(kprev, 0) + 1), upper=n - 1))
         & ev["sv_kind"].is_in(["verb", "express"])
     ).fill_null(False)
     ok_p = ok_p & ~kana_pre
@@ -1842,21 +1851,21 @@ def quotes(
     # entity stage tagged apart (فرانسيس ديسوزا): the name is the speaker
     if len(mrow):
         p_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
-        p0 = p_row.fill_null(len(mrow)).clip(upper_bound=len(mrow) - 1)
-        p1 = (p0 + 1).clip(upper_bound=len(mrow) - 1)
+        p0 = _clip(_fill(p_row, len(mrow)), upper=len(mrow) - 1)
+        p1 = _clip((p0 + 1), upper=len(mrow) - 1)
         title_only = (
             ok_p & (p1 > p0)
-            & match_key(mrow["surface"].gather(p0)).is_in(p_heads)
-            & (mrow["type"].gather(p1) == "PER")
-            & (mrow["m_r_start"].gather(p1) == mrow["m_r_end"].gather(p0) + 1)
+            & match_key(_take(mrow["surface"], p0)).is_in(p_heads)
+            & (_take(mrow["type"], p1) == "PER")
+            & (_take(mrow["m_r_start"], p1) == _take(mrow["m_r_end"], p0) + 1)
         ).fill_null(False)
         p_row = pl.select(pl.when(title_only).then(p1).otherwise(p_row)).to_series()
     # a relative clause: "الرئيس مادورو الذي وصفها بأنها ..." -> the antecedent right before
     # الذي / التي is the subject
-    rel_prev = key.gather((er - 1).clip(lower_bound=0)).is_in(["الذي", "التي", "الذين"])
+    rel_prev = _take(key, _clip((er - 1), lower=0)).is_in(["الذي", "التي", "الذين"])
     by_end = mrow.select(pl.col("m_r_end").cast(pl.Int64).alias("e"), pl.col("row").cast(pl.Int64)).unique("e", keep="last")
     r_row = pl.DataFrame({"e": (er - 2).cast(pl.Int64)}).join(by_end, on="e", how="left", maintain_order="left")["row"]
-    ok_rel = (rel_prev & ~ok & ~r_row.is_null() & (sid.gather((er - 2).clip(lower_bound=0)) == ev["sid"])).fill_null(False)
+    ok_rel = _fill((rel_prev & ~ok & ~r_row.is_null() & (_take(sid, _clip((er - 2), lower=0)) == ev["sid"])), False)
     ok_p = ok_p | ok_rel
     ok = ok | ok_rel
     p_row = pl.select(pl.when(ok_rel).then(r_row).otherwise(p_row)).to_series()
@@ -1871,13 +1880,13 @@ def quotes(
     ap_comma = t["r"].filter(t["comma"])
     person_heads_ = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
     c_1 = (ev["comp"] - 1).cast(pl.Int64)
-    c_1_0 = c_1.fill_null(0).clip(lower_bound=0, upper_bound=n - 1)
+    c_1_0 = _clip(_fill(c_1, 0), lower=0, upper=n - 1)
     ap_c1 = _prev_at_or_before(ap_comma, c_1 - 1)  # the comma before the name
     ap_c0 = _prev_at_or_before(ap_comma, ap_c1 - 1)  # no comma inside the role
     seg_s = ap_c1 + 1
     seg_len = c_1 - seg_s
     def ap_at(series: pl.Series, pos: pl.Series) -> pl.Series:
-        return series.gather(_ix(pos, n))
+        return _take(series, _ix(pos, n))
 
     # a content word: one flag per row, gathered at the few rows of each candidate name
     word_ok = (t["is_word"] & ~t["stop"] & ~t["func"] & ~t["sv"] & ~t["comp"] & ~t["block"] & ~t["time"])
@@ -1894,7 +1903,7 @@ def quotes(
     seg_last = c_1 - 1
     middle_ok = pl.Series([True] * len(er), dtype=pl.Boolean)
     for k in (1, 2):  # the words between the first and the last (a name of 2-4 words)
-        middle_ok = middle_ok & (((seg_s + k) >= seg_last) | ap_bare(seg_s + k)).fill_null(False)
+        middle_ok = middle_ok & _fill((((seg_s + k) >= seg_last) | ap_bare(seg_s + k)), False)
     name_words = (
         (seg_len >= 2) & (seg_len <= 4)
         & ap_bare(seg_s) & ~ap_at(key, seg_s).str.contains(r"^م\w{3,}ا$")  # مخاطبا، متحدثا
@@ -1919,19 +1928,19 @@ def quotes(
     def n_between(rows: pl.Series, a: pl.Series, b: pl.Series) -> pl.Series:  # rows r with a < r < b
         if _plain(a) and _plain(b) and rows.null_count() == 0 and rows.dtype.is_integer():
             return pl.Series("", np.maximum(_search(rows, b, "left").astype(np.int64) - _search(rows, a, "right"), 0))
-        return (rows.search_sorted(b, side="left") - rows.search_sorted(a, side="right")).cast(pl.Int64).clip(lower_bound=0)
+        return _clip((rows.search_sorted(b, side="left") - rows.search_sorted(a, side="right")).cast(pl.Int64), lower=0)
     role_head = ap_at(key, gb + 1).str.replace("^ال", "").is_in(person_heads_) | ap_at(key, gb + 1).is_in(person_heads_)
     appos_name = (
         (ev["mode"] == "clause") & ap_at(tok, c_1).is_in(["،", ","])
-        & ~ap_c1.is_null() & (ap_c0.is_null() | (ap_c0 <= er).fill_null(True))
+        & ~ap_c1.is_null() & (ap_c0.is_null() | _fill((ap_c0 <= er), True))
         & ((ap_c1 - gb) >= 3) & (ap_at(sid, ap_c1) == ev["sid"]) & (ap_c1 > er)
         & (P_hard.between(er, c_1_0) == 0) & (P_colon.between(er, c_1_0) == 0)
         & (P_q.between(er, c_1_0) == 2 * P_open.between(er, c_1_0))
-        & (n_between(t["r"].filter(t["sv"]), er, ap_c1.fill_null(0)) == 0)
+        & (n_between(t["r"].filter(t["sv"]), er, _fill(ap_c1, 0)) == 0)
         # (a role that names no person and holds no relative clause: "أعلن المستشفى حيث يعالج
         # الجاسوس الروسي السابق، سيرغي سكريبال، أن" is the hospital)
-        & (role_head | ((n_between(per_starts, gb, ap_c1.fill_null(0)) == 0)
-                        & (n_between(rel_rows, er, ap_c1.fill_null(0)) == 0)))
+        & (role_head | ((n_between(per_starts, gb, _fill(ap_c1, 0)) == 0)
+                        & (n_between(rel_rows, er, _fill(ap_c1, 0)) == 0)))
         # (the office of a person speaks: "أعلن المكتب الإعلامي لرئيس مجلس الوزراء العراقي،
         # حيدر العبادي، أن" is the office)
         & ~ap_at(key, gb + 1).str.replace("^ال", "").is_in(
@@ -1954,13 +1963,13 @@ def quotes(
     titled = (
         (ev["mode"] == "clause") & ~appos_name & ~tm["t_row"].is_null() & role_head
         & ((role_end - gb) >= 2) & (tm["t_ms"] > er) & (ap_at(sid, tm["t_ms"]) == ev["sid"])
-        & (n_between(ap_comma, gb, tm["t_ms"].fill_null(0)) == 0)
+        & (n_between(ap_comma, gb, _fill(tm["t_ms"], 0)) == 0)
         # (no person inside the role: "ثم قال الأستاذ عابد ومضت الأيام واستطاع الأستاذ أحمد
         # العربي أن" is said by عابد)
-        & (n_between(per_starts, gb, (role_end + 1).fill_null(0)) == 0)
+        & (n_between(per_starts, gb, _fill((role_end + 1), 0)) == 0)
         & (P_hard.between(er, c_1_0) == 0) & (P_colon.between(er, c_1_0) == 0)
         & (P_q.between(er, c_1_0) == 2 * P_open.between(er, c_1_0))
-        & (n_between(t["r"].filter(t["sv"]), er, tm["t_ms"].fill_null(0)) == 0)
+        & (n_between(t["r"].filter(t["sv"]), er, _fill(tm["t_ms"], 0)) == 0)
         & ~ap_at(key, gb + 1).str.replace("^ال", "").is_in(
             pl.Series(res.speaker_heads("organization"), dtype=pl.String).implode())
     ).fill_null(False)
@@ -1979,15 +1988,15 @@ def quotes(
     # role: appositive between commas after the mention, or the words before it
     comma_pos = t["r"].filter(t["comma"])
     after_m = ev["s_m_r_end"] + 1
-    c1 = tok.gather(after_m.fill_null(0).clip(upper_bound=n - 1)).is_in(["،", ","]) & ~after_m.is_null()
-    c2 = _next_after(comma_pos, after_m.fill_null(0))
+    c1 = _take(tok, _clip(_fill(after_m, 0), upper=n - 1)).is_in(["،", ","]) & ~after_m.is_null()
+    c2 = _next_after(comma_pos, _fill(after_m, 0))
     appos_ok = (
-        c1 & ~c2.is_null() & (sid.gather(c2.fill_null(0)) == ev["sid"])
+        c1 & ~c2.is_null() & (_take(sid, _fill(c2, 0)) == ev["sid"])
         & ((c2 - after_m) >= 2) & ((c2 - after_m) <= 10)
-        & (P_hard.between(after_m, c2.fill_null(0)) == 0)
-        & (P_q.between(after_m, c2.fill_null(0)) == 0)
+        & (P_hard.between(after_m, _fill(c2, 0)) == 0)
+        & (P_q.between(after_m, _fill(c2, 0)) == 0)
         # "علي خامنئي، الأربعاء، أن": a time word between commas is no role
-        & ~t["time"].gather((after_m + 1).fill_null(0).clip(upper_bound=n - 1))
+        & ~_take(t["time"], _clip(_fill((after_m + 1), 0), upper=n - 1))
     ).fill_null(False)
     ev = ev.with_columns(
         appos_s=pl.when(appos_ok).then(after_m + 1),
@@ -2002,25 +2011,25 @@ def quotes(
         .when(ev["mode"] == "bare").then(ev["colon"])
         .when(ev["mode"].is_in(["trail", "vtrail"])).then(ev["last_r"] + 1)
     ).to_series().cast(pl.Int64)
-    k1_ok = ~nonsubj.gather((gb + 1).clip(upper_bound=n - 1)) & t["is_word"].gather((gb + 1).clip(upper_bound=n - 1))
+    k1_ok = ~_take(nonsubj, _clip((gb + 1), upper=n - 1)) & _take(t["is_word"], _clip((gb + 1), upper=n - 1))
     # "وقال معاليه إن": an honorific pronoun is no new speaker (the previous one carries over)
     # a prepositional word is no subject: "يعتبر بمثابة جريمة أن ..." (the subject is dropped)
-    k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).is_in(
+    k1_ok = k1_ok & ~_take(key, _clip((gb + 1), upper=n - 1)).is_in(
         pl.Series(list(res.not_subject), dtype=pl.String).implode())
 
     def to_outlet_at(pos: pl.Series) -> pl.Series:  # لبي بي سي، لرويترز (quote_tokens._vocab's to_outlet)
-        return t["to_outlet"].gather(_clip(pos, upper=n - 1))
+        return _take(t["to_outlet"], _clip(pos, upper=n - 1))
 
     k1_ok = k1_ok & ~to_outlet_at(gb + 1)
     # لـ + ال is a preposition, never a subject: "وقال للصحفيين إن" (the previous speaker)
     # (but "وقال بيان للجيش إن": after a statement noun the body that issued it speaks)
-    k1_ok = k1_ok & ~(key.gather((gb + 1).clip(upper_bound=n - 1)).str.starts_with("لل") & (shift == 0))
-    k1_ok = k1_ok & ~key.gather((gb + 1).clip(upper_bound=n - 1)).is_in(
+    k1_ok = k1_ok & ~(_take(key, _clip((gb + 1), upper=n - 1)).str.starts_with("لل") & (shift == 0))
+    k1_ok = k1_ok & ~_take(key, _clip((gb + 1), upper=n - 1)).is_in(
         pl.Series(list(res.pronoun_subjects), dtype=pl.String).implode()
     )
     # after وصف a definite noun phrase is the object ("ووصف التعديل الحكومي بأنه ..."), the
     # subject being the previous speaker; an indefinite one is the subject ("ووصف مراقبون")
-    describe_obj = (ev["sv_kind"] == "describe") & t["def_bare"].gather((gb + 1).clip(upper_bound=n - 1))
+    describe_obj = (ev["sv_kind"] == "describe") & _take(t["def_bare"], _clip((gb + 1), upper=n - 1))
     gen_ok = (
         ~ok & ~kana_pre & ~target.is_null() & ((target - gb) >= 2) & k1_ok
         & ev["sv_kind"].is_in(["verb", "describe", "express"]) & ~describe_obj
@@ -2033,28 +2042,28 @@ def quotes(
     rel_flag = t["rel_pron"]
     P_rel = _Prefix(rel_flag, t["r"])  # "التحالف العربي الذي تقوده السعودية": the phrase ends before الذي
     # an addressee outlet inside the phrase ends it: "كشفت مصادر مطلعة لـ«عكاظ» أن" -> مصادر مطلعة
-    nm_ok = (gen_ok & (nm < target).fill_null(False) & (P_sv.between(gb, nm.fill_null(0)) == 0)
-             & (P_rel.between(gb, nm.fill_null(0)) == 0)
-             & (P_addr.between(gb, nm.fill_null(0) + 1) == 0)
-             & ((nm - gb) <= 8).fill_null(False) & (P_hard.between(gb, nm.fill_null(0)) == 0))
+    nm_ok = (gen_ok & _fill((nm < target), False) & (P_sv.between(gb, _fill(nm, 0)) == 0)
+             & (P_rel.between(gb, _fill(nm, 0)) == 0)
+             & (P_addr.between(gb, _fill(nm, 0) + 1) == 0)
+             & _fill(((nm - gb) <= 8), False) & (P_hard.between(gb, _fill(nm, 0)) == 0))
     # ... only for a common-noun head ("مصادر من إدارة التوجيه"): a bare proper name takes
     # no prepositional modifier ("وقال أردوغان في خطاب ألقاه في أنقرة "..."" -> أردوغان)
-    hk = key.gather((gb + 1).clip(upper_bound=n - 1))
+    hk = _take(key, _clip((gb + 1), upper=n - 1))
     common_head = (
-        t["def_bare"].gather((gb + 1).clip(upper_bound=n - 1))
+        _take(t["def_bare"], _clip((gb + 1), upper=n - 1))
         | hk.is_in(pl.Series(res.stop["key"].unique().to_list() + res.heads["key"].to_list(), dtype=pl.String).implode())
         | hk.str.contains("(ون|ين|ات)$")
-        | (nm == gb + 1).fill_null(False)
+        | _fill((nm == gb + 1), False)
     )
     nm_ok = nm_ok & common_head
-    inner_end = mrow_ext["m_r_end"].gather(pl.select(pl.when(nm_ok).then(m_idx).otherwise(len(mrow))).to_series())
+    inner_end = _take(mrow_ext["m_r_end"], pl.select(pl.when(nm_ok).then(m_idx).otherwise(len(mrow))).to_series())
     # without a mention: a noun phrase of at most 5 words before the complement: a
     # construct chain of indefinite words closed by one definite word, then only definite
     # nisba adjectives (وزيرة المالية، رئيس عمادة الأطباء، مصادر مطلعة، المتحدث الرسمي).
     # A sound plural head (مراقبون/ين) cannot be in construct, so a definite word after it
     # is an object: "ووصف مراقبون الزيارة بأنها" -> "مراقبون".
     def at(series: pl.Series, k: int) -> pl.Series:
-        return series.gather(_clip(gb + k, upper=n - 1))
+        return _take(series, _clip(gb + k, upper=n - 1))
 
     head_key = at(key, 1)
     plural_head = head_key.str.contains("(ون|ين)$")
@@ -2075,7 +2084,7 @@ def quotes(
             .when(is_def).then(~plural_head)
             .otherwise(True)
         ).to_series()
-        run = (run & ((gb + k) < target).fill_null(False) & at(phrase_word, k)
+        run = (run & _fill(((gb + k) < target), False) & at(phrase_word, k)
                & ~to_outlet_at(gb + k)  # "قالت مصادر لرويترز إن" -> مصادر
                & step_ok & (at(sid, k) == ev["sid"]))
         seen_def = seen_def | (run & is_def)
@@ -2097,13 +2106,13 @@ def quotes(
     ext = pl.Series([0] * len(er), dtype=pl.Int64)
     def_word = t["def_bare"] & ~nonsubj
     for k in range(3, 7):
-        cont = (cont & ((gb + k) < target).fill_null(False) & at(def_word, k) & (at(sid, k) == ev["sid"]))
+        cont = (cont & _fill(((gb + k) < target), False) & at(def_word, k) & (at(sid, k) == ev["sid"]))
         ext = ext + cont.cast(pl.Int64)
     gen_end = pl.select(
         pl.when(inner_end.is_null() & spokes & (ext >= 1)).then(gb + 2 + ext).otherwise(gen_end)
     ).to_series()
     gen_end = pl.select(
-        pl.when(inner_end.is_null()).then(extend_name(gen_end, target.fill_null(0))).otherwise(gen_end)
+        pl.when(inner_end.is_null()).then(extend_name(gen_end, _fill(target, 0))).otherwise(gen_end)
     ).to_series()
     # a role followed by a name the entity stage did not find: "وقال وزير الاقتصاد الفرنسي،
     # برونو لو مير، إن" / "وأعلن قائد شرطة المنطقة غولستان قساني أن": 2-4 bare words (no ال,
@@ -2115,21 +2124,21 @@ def quotes(
     not_name = t["not_name"]
     P_notname = _Prefix(not_name, t["r"])
     person_heads = pl.Series(res.speaker_heads("person"), dtype=pl.String).implode()
-    a0 = (gen_end + 1).clip(upper_bound=n - 1)
-    na = pl.select(pl.when(is_comma.gather(a0)).then(a0 + 1).otherwise(a0)).to_series()
-    b0 = (target.fill_null(0) - 1).clip(lower_bound=0)
-    nb_ = pl.select(pl.when(is_comma.gather(b0)).then(b0 - 1).otherwise(b0)).to_series()
+    a0 = _clip((gen_end + 1), upper=n - 1)
+    na = pl.select(pl.when(_take(is_comma, a0)).then(a0 + 1).otherwise(a0)).to_series()
+    b0 = _clip((_fill(target, 0) - 1), lower=0)
+    nb_ = pl.select(pl.when(_take(is_comma, b0)).then(b0 - 1).otherwise(b0)).to_series()
     named_all = (  # every word up to the complement is a name word
         ((nb_ - na) >= 1) & ((nb_ - na) <= 3) & (P_notname.between(na - 1, nb_ + 1) == 0)
     ).fill_null(False)
     # else the first 2-3 name words after the role ("وقالت البارونة فرانسيس ديسوزا رئيسة
     # مجلس اللوردات، إن"): a run of name words, then anything
-    nn = not_name.gather(na.clip(upper_bound=n - 1))
-    nn1 = not_name.gather((na + 1).clip(upper_bound=n - 1))
-    nn2 = not_name.gather((na + 2).clip(upper_bound=n - 1))
+    nn = _take(not_name, _clip(na, upper=n - 1))
+    nn1 = _take(not_name, _clip((na + 1), upper=n - 1))
+    nn2 = _take(not_name, _clip((na + 2), upper=n - 1))
     run_end = pl.select(
-        pl.when(~nn & ~nn1 & ~nn2 & ((na + 2) < target).fill_null(False)).then(na + 2)
-        .when(~nn & ~nn1 & ((na + 1) < target).fill_null(False)).then(na + 1)
+        pl.when(~nn & ~nn1 & ~nn2 & _fill(((na + 2) < target), False)).then(na + 2)
+        .when(~nn & ~nn1 & _fill(((na + 1) < target), False)).then(na + 1)
     ).to_series()
     nb_ = pl.select(pl.when(named_all).then(nb_).otherwise(run_end)).to_series()
     # "نقلت الوكالة عن مصدر عسكري قوله إن": the speaker of قوله is the phrase after عن
@@ -2138,8 +2147,8 @@ def quotes(
     qawl = ev["key"].str.starts_with("قول") & (ev["sv_kind"] == "noun")
     qawl_ok = (
         ~ok & qawl & ~an_prev.is_null() & ((er - an_prev) >= 2) & ((er - an_prev) <= 7)
-        & (sid.gather(an_prev.fill_null(0)) == ev["sid"])
-        & (P_hard.between(an_prev.fill_null(0), er) == 0)
+        & (_take(sid, _fill(an_prev, 0)) == ev["sid"])
+        & (P_hard.between(_fill(an_prev, 0), er) == 0)
     ).fill_null(False)
     # subject-verb after كان (kana_pre above)
     kana_ok = ~ok & kana_pre
@@ -2148,25 +2157,25 @@ def quotes(
     sprev = _prev_at_or_before(sabaq_rows, er - 3)
     sabaq_ok = (
         ~ok & ~kana_ok & ~sprev.is_null() & ((er - sprev) >= 3) & ((er - sprev) <= 4)
-        & t["comp"].gather((er - 1).clip(lower_bound=0))
-        & key.gather((sprev.fill_null(0) + 1).clip(upper_bound=n - 1)).str.starts_with("ل")
-        & (key.gather((sprev.fill_null(0) + 1).clip(upper_bound=n - 1)).str.len_chars() >= 3)
-        & (sid.gather(sprev.fill_null(0)) == ev["sid"])
-        & (P_nonsubj.between(sprev.fill_null(0), er - 1) == 0)
+        & _take(t["comp"], _clip((er - 1), lower=0))
+        & _take(key, _clip((_fill(sprev, 0) + 1), upper=n - 1)).str.starts_with("ل")
+        & (_take(key, _clip((_fill(sprev, 0) + 1), upper=n - 1)).str.len_chars() >= 3)
+        & (_take(sid, _fill(sprev, 0)) == ev["sid"])
+        & (P_nonsubj.between(_fill(sprev, 0), er - 1) == 0)
     ).fill_null(False)
     # a quoted name as the subject of a trailing verb: "على ما ذكرت "نيويورك تايمز""
-    qname_close = pair_close((er + 1).clip(upper_bound=n - 1))
-    colon_after = tok.gather((qname_close.fill_null(0) + 1).clip(upper_bound=n - 1)).is_in([":", "："])
+    qname_close = pair_close(_clip((er + 1), upper=n - 1))
+    colon_after = _take(tok, _clip((_fill(qname_close, 0) + 1), upper=n - 1)).is_in([":", "："])
     # ... and of an أن/إن clause after it: "الذي قالت "أرامكو" في وقت سابق إنه ..."
     qname_ok = (
         ~ok & ((ev["mode"] == "vtrail") | ((ev["mode"] == "direct") & colon_after)
-               | ((ev["mode"] == "clause") & (ev["comp"] > qname_close).fill_null(False)))
+               | ((ev["mode"] == "clause") & _fill((ev["comp"] > qname_close), False)))
         & mark1 & ((qname_close - er) >= 2) & ((qname_close - er) <= 7)
-        & (sid.gather(qname_close.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
+        & (_take(sid, _clip(_fill(qname_close, 0), upper=n - 1)) == ev["sid"])
     ).fill_null(False)
     # subject-verb order at the start of a sentence or headline: "وزير المالية الياباني يقول
     # إنه ..." -> the 1-5 content words before the verb (no PER mention there: rule 3 has it)
-    fr0 = first_r.gather(er)
+    fr0 = _take(first_r, er)
     # (evaluated at the 1-5 rows before each verb only, not over every token)
     pref = ("", "و", "ف")
     carry_words = pl.Series(sorted(
@@ -2190,7 +2199,7 @@ def quotes(
 
     def not_subject_word(pos: pl.Series) -> pl.Series:
         """the word at ``pos`` cannot be part of a subject before the verb"""
-        return nsw_row.gather(pos) | key.gather(pos).is_in(carry_words)
+        return _take(nsw_row, pos) | _take(key, pos).is_in(carry_words)
 
     sv_good = pl.Series([True] * len(er), dtype=pl.Boolean)
     for k in range(1, 6):
@@ -2203,7 +2212,7 @@ def quotes(
         & ev["sv_kind"].is_in(["verb", "express"]) & ev["mode"].is_in(["clause", "direct", "bare"])
         & (n_ment == 0)
         # no conjunction on the verb: "فأجاب وقال"، "يبتسم ويقول" coordinate two verbs
-        & (tok.gather(er) == ev["verb"])
+        & (_take(tok, er) == ev["verb"])
     ).fill_null(False)
     # ... and after a contrastive opener inside the sentence: "لكن الشرطة قالت لهم إنها"، "إلا
     # أن الوزارة أكدت أن"، "غير أن المصادر ذكرت أن": the content words between the opener
@@ -2218,22 +2227,22 @@ def quotes(
         pos = _clip(er - k, lower=0)
         bad = not_subject_word(pos)
         # (a word with و after the first is a second clause: "إلا أن الجدل تجدد وخرجت أقاويل")
-        bad = bad | ((span2 > k) & key.gather(pos).str.starts_with("و")) | key.gather(pos).is_in(["كن", "فكن"])
+        bad = bad | ((span2 > k) & _take(key, pos).str.starts_with("و")) | _take(key, pos).is_in(["كن", "فكن"])
         sv2_good = sv2_good & ((span2 < k) | ~bad)
     per_r = ms.filter(pl.col("type") == "PER")["m_r_start"].cast(pl.Int64).sort()
-    n_per2 = per_r.search_sorted(er, side="left") - per_r.search_sorted(op.fill_null(0), side="left")
+    n_per2 = per_r.search_sorted(er, side="left") - per_r.search_sorted(_fill(op, 0), side="left")
     sv2_ok = (
         ~ok & ~op.is_null() & (span2 >= 1) & (span2 <= 3) & sv2_good
-        & (sid.gather(op.fill_null(0).clip(lower_bound=0)) == ev["sid"])
+        & (_take(sid, _clip(_fill(op, 0), lower=0)) == ev["sid"])
         & ev["sv_kind"].is_in(["verb", "express"]) & ev["mode"].is_in(["clause", "direct", "bare"])
-        & (n_per2 == 0) & (tok.gather(er) == ev["verb"])
+        & (n_per2 == 0) & (_take(tok, er) == ev["verb"])
     ).fill_null(False)
     # a share of people as the subject (polls): "وقال 58 بالمئة من عينة الاستطلاع إن",
     # "أشار 27 بالمئة إلى أن", "وقال 38 إلى 58 في المئة من المشاركين إن": number (range),
     # percent word, then an optional من + a construct chain closed by a definite word
     # (evaluated at the rows after each verb only)
     def at_(series: pl.Series, pos: pl.Series) -> pl.Series:
-        return series.gather(_clip(pos, upper=n - 1))
+        return _take(series, _clip(pos, upper=n - 1))
 
     num_re = r"^[0-9\u0660-\u0669]+(?:[.,\u066B][0-9\u0660-\u0669]+)?$"
     pct_words = ["%", "\u066A", "مئه", "مائه", "بالمئه", "بالمائه", "للمئه", "للمائه"]
@@ -2251,20 +2260,20 @@ def quotes(
     p_end = pl.select(pl.when(pct_fi_at(p_at)).then(p_at + 1).otherwise(p_at)).to_series()
 
     w1, w2 = p_end + 2, p_end + 3
-    min_ok = (at_(key, p_end + 1) == "من") & at_(t["is_word"], w1) & ~at_(nonsubj, w1) & (w1 < target).fill_null(False)
+    min_ok = (at_(key, p_end + 1) == "من") & at_(t["is_word"], w1) & ~at_(nonsubj, w1) & _fill((w1 < target), False)
     num_end = pl.select(
         pl.when(min_ok & at_(t["def_bare"], w1)).then(w1)
-        .when(min_ok & at_(t["is_word"], w2) & at_(t["def_bare"], w2) & (w2 < target).fill_null(False)).then(w2)
+        .when(min_ok & at_(t["is_word"], w2) & at_(t["def_bare"], w2) & _fill((w2 < target), False)).then(w2)
         .otherwise(p_end)
     ).to_series()
     num_ok = (
-        ~ok & ~target.is_null() & n1 & p_ok & (num_end < target).fill_null(False)
+        ~ok & ~target.is_null() & n1 & p_ok & _fill((num_end < target), False)
         & (at_(sid, num_end) == ev["sid"]) & ev["sv_kind"].is_in(["verb", "express"])
     ).fill_null(False)
     named = (
         gen_ok & (gen_end > er) & head_key.is_in(person_heads)
         & (named_all | ~run_end.is_null())
-        & (sid.gather(nb_.fill_null(0).clip(upper_bound=n - 1)) == ev["sid"])
+        & (_take(sid, _clip(_fill(nb_, 0), upper=n - 1)) == ev["sid"])
     ).fill_null(False)
     ev = ev.with_columns(
         gen_s=pl.when(sv_ok & ~gen_ok & ~num_ok).then(fr0).when(num_ok).then(gb + 1).when(named).then(na).when(gen_ok & (gen_end > gb)).then(gb + 1)
@@ -2274,7 +2283,7 @@ def quotes(
         .when(qname_ok).then(qname_close - 1).when(qawl_ok).then(er - 1).when(kana_ok).then(k_end)
         .when(sabaq_ok).then(er - 2),
         g_clitic=pl.when(sv_ok & ~gen_ok & ~num_ok).then(
-            pl.when(tok.gather(fr0).str.contains("^[وف]ال")).then(1).otherwise(0)).when(num_ok).then(0).when(named).then(0).when(sabaq_ok).then(1).otherwise(g_clitic),
+            pl.when(_take(tok, fr0).str.contains("^[وف]ال")).then(1).otherwise(0)).when(num_ok).then(0).when(named).then(0).when(sabaq_ok).then(1).otherwise(g_clitic),
         appos_s=pl.when(named & ~num_ok).then(er + 1).otherwise("appos_s"),
         appos_e=pl.when(named & ~num_ok).then(gen_end).otherwise("appos_e"),
     )
@@ -2308,8 +2317,8 @@ def quotes(
         spans.append(f)
     spans = pl.concat(spans)
     texts = spans.with_columns(
-        s_char=t["start_char"].gather(spans["r_start"]),
-        e_char=t["end_char"].gather(spans["r_end"]),
+        s_char=_take(t["start_char"], spans["r_start"]),
+        e_char=_take(t["end_char"], spans["r_end"]),
         text=_span_texts(t, spans),
     )
 
@@ -2364,7 +2373,7 @@ def quotes(
     src_m = mrow_ext.gather(
         pl.select(
             pl.when(srcs["np_start"].is_in(m_start.implode()))
-            .then(m_start.search_sorted(srcs["np_start"].fill_null(-1), side="left"))
+            .then(m_start.search_sorted(_fill(srcs["np_start"], -1), side="left"))
             .otherwise(len(mrow))
         ).to_series()
     ) if srcs.height else mrow_ext.clear()
@@ -2411,8 +2420,8 @@ def quotes(
     # rule 3: first PER mention of the sentence before the introducer
     # (a person named inside quoted words is spoken of, not speaking: "عبارة "ستكونون فرائس"")
     per = ms.filter(pl.col("type") == "PER")
-    per = per.filter(~inside.gather(per["m_r_start"]) & ~open_flag.gather(per["m_r_start"]))
-    per_first = per.with_columns(sid=sid.gather(per["m_r_start"])).group_by("sid").agg(
+    per = per.filter(~_take(inside, per["m_r_start"]) & ~_take(open_flag, per["m_r_start"]))
+    per_first = per.with_columns(sid=_take(sid, per["m_r_start"])).group_by("sid").agg(
         pl.all().sort_by("m_r_start").first()
     )
     events = events.join(
@@ -2429,13 +2438,13 @@ def quotes(
     # (the subject of the main clause, not the person quoted before)
     orgm = ms.filter(pl.col("type").is_in(["ORG", "LOC"]))
     orgm = orgm.filter(
-        (pl.Series(orgm["m_r_start"] - first_r.gather(orgm["m_r_start"])) == 1)
-        & t["is_word"].gather(first_r.gather(orgm["m_r_start"])).alias("w")
-        & ~t["sv"].gather(first_r.gather(orgm["m_r_start"])).alias("v")
-        & ~inside.gather(orgm["m_r_start"]).alias("i")
+        (pl.Series(orgm["m_r_start"] - _take(first_r, orgm["m_r_start"])) == 1)
+        & _take(t["is_word"], first_r.gather(orgm["m_r_start"])).alias("w")
+        & ~_take(t["sv"], first_r.gather(orgm["m_r_start"])).alias("v")
+        & ~_take(inside, orgm["m_r_start"]).alias("i")
     ) if ms.height else orgm
     events = events.join(
-        orgm.with_columns(sid=sid.gather(orgm["m_r_start"])).select(
+        orgm.with_columns(sid=_take(sid, orgm["m_r_start"])).select(
             "sid", o_r="m_r_start", o_text="surface", o_s="start_char", o_e="end_char", o_eid="entity_id",
         ).unique("sid", keep="first"),
         on="sid", how="left", maintain_order="left",
@@ -2450,10 +2459,10 @@ def quotes(
                 .when(k.str.contains(r"(?:^ت|ت$|ه$|ة$)")).then(pl.lit("f")).otherwise(pl.lit("m")))
 
     ev_r = events["r"]
-    opener_r = first_r.gather(ev_r)
-    coord_v = ((tok.gather(ev_r) != events["verb"]) & (ev_r > opener_r)).fill_null(False)
+    opener_r = _take(first_r, ev_r)
+    coord_v = _fill(((_take(tok, ev_r) != events["verb"]) & (ev_r > opener_r)), False)
     agree = (
-        pl.DataFrame({"a": key.gather(ev_r), "b": key.gather(opener_r)})
+        pl.DataFrame({"a": _take(key, ev_r), "b": _take(key, opener_r)})
         .select(_agree(pl.col("a")) == _agree(pl.col("b")))
         .to_series()
     )
@@ -2511,7 +2520,7 @@ def quotes(
     clause_from = pl.select(
         pl.when(mode == "clause").then(prod["comp"] + 1)
         # "وأضاف: أن المؤسسة أنجزت ..." is reported, not verbatim: the clause after أن
-        .when((mode == "bare") & t["comp"].gather((prod["colon"].fill_null(0) + 1).clip(upper_bound=n - 1)))
+        .when((mode == "bare") & _take(t["comp"], _clip((_fill(prod["colon"], 0) + 1), upper=n - 1)))
         .then(prod["colon"] + 2)
         .when(mode == "bare").then(prod["colon"] + 1)
         .when(mode == "src_front").then(prod["clause_start"])
@@ -2531,7 +2540,7 @@ def quotes(
     cutters = pl.concat([pr, coord]).unique().sort()
     nxt_cut = _next_after(cutters, pl.select(pl.coalesce(clause_from, pr)).to_series())
     prod = prod.with_columns(
-        next_prod=pl.when(sid.gather(nxt_cut.fill_null(0)) == prod["sid"]).then(nxt_cut)
+        next_prod=pl.when(_take(sid, _fill(nxt_cut, 0)) == prod["sid"]).then(nxt_cut)
     )
     # a comma + فيما / بينما / في حين (stopwords kind clause_break) also ends the clause
     comma = pl.col("comma")
@@ -2547,7 +2556,7 @@ def quotes(
     )["b"].drop_nulls().sort()
     nbrk = _next_after(brk, pl.select(pl.coalesce(clause_from, pr)).to_series())
     nbrk = pl.select(
-        pl.when((sid.gather(nbrk.fill_null(0)) == prod["sid"]) & ~mode.is_in(["src_trail", "vtrail"])).then(nbrk)
+        pl.when((_take(sid, _fill(nbrk, 0)) == prod["sid"]) & ~mode.is_in(["src_trail", "vtrail"])).then(nbrk)
     ).to_series()
     cut = pl.select(
         pl.when(mode == "src_trail").then(pr - 1)
@@ -2558,7 +2567,7 @@ def quotes(
         ))
     ).to_series()
     clause_to = pl.select(
-        pl.when(cut.is_not_null()).then(last_word.gather((cut.fill_null(1) - 1).clip(lower_bound=0)))
+        pl.when(cut.is_not_null()).then(_take(last_word, _clip((_fill(cut, 1) - 1), lower=0)))
     ).to_series()
     q_start = pl.select(
         pl.when(mode.is_in(["direct", "trail"])).then(prod["qo"] + 1).otherwise(clause_from)
@@ -2566,14 +2575,14 @@ def quotes(
     q_end = pl.select(
         pl.when(mode.is_in(["direct", "trail"])).then(prod["qc"] - 1).otherwise(clause_to)
     ).to_series()
-    valid = (~q_start.is_null() & ~q_end.is_null() & (q_end >= q_start)).fill_null(False)
-    valid = valid & (sid.gather(q_start.fill_null(0).clip(upper_bound=n - 1)) == prod["sid"])
-    has_pair = (P_open.between(q_start.fill_null(0) - 1, q_end.fill_null(0) + 1) > 0)
+    valid = _fill((~q_start.is_null() & ~q_end.is_null() & (q_end >= q_start)), False)
+    valid = valid & (_take(sid, _clip(_fill(q_start, 0), upper=n - 1)) == prod["sid"])
+    has_pair = (P_open.between(_fill(q_start, 0) - 1, _fill(q_end, 0) + 1) > 0)
     # a clause that is one whole quotation (قال إن "...") is a direct quote, inside the marks
-    qs0 = q_start.fill_null(-1)
+    qs0 = _fill(q_start, -1)
     at_pair = po.search_sorted(qs0, side="left").clip(upper_bound=max(len(po) - 1, 0))
     whole = (
-        (po.gather(at_pair) == qs0) & (pc.gather(at_pair) == q_end) & ~mode.is_in(["direct", "trail"])
+        (_take(po, at_pair) == qs0) & (_take(pc, at_pair) == q_end) & ~mode.is_in(["direct", "trail"])
     ).fill_null(False) if len(po) else pl.Series([False] * len(pr), dtype=pl.Boolean)
     qkind = pl.select(
         pl.when(mode.is_in(["direct", "trail"]) | whole).then(pl.lit("direct"))
@@ -2583,11 +2592,11 @@ def quotes(
     ).to_series()
     q_start = pl.select(pl.when(whole).then(q_start + 1).otherwise(q_start)).to_series()
     q_end = pl.select(pl.when(whole).then(q_end - 1).otherwise(q_end)).to_series()
-    valid = valid & (q_end >= q_start).fill_null(False)
+    valid = valid & _fill((q_end >= q_start), False)
     # a clause of one word cut short by the next attribution ("وبحسب "الفرنسية"، فقد ذكر
     # ..." cut at ذكر) is no quote; one that ends its sentence is ("وصفوها بأنها مهمة.")
-    cut_short = (cut <= prod["last_r"]).fill_null(False) & ~mode.is_in(["src_trail", "vtrail"])
-    valid = valid & ((qkind == "direct") | ((q_end - q_start) >= 1) | ~cut_short).fill_null(False)
+    cut_short = _fill((cut <= prod["last_r"]), False) & ~mode.is_in(["src_trail", "vtrail"])
+    valid = valid & _fill(((qkind == "direct") | ((q_end - q_start) >= 1) | ~cut_short), False)
     prod = prod.with_columns(
         q_rs=q_start, q_re=q_end, kind=qkind, valid=valid,
     ).filter(pl.col("valid"))
@@ -2608,8 +2617,8 @@ def quotes(
     # و"..." (up to three in a row)
     if len(po):
         pr_ = pairs.select(pl.col("qo").cast(pl.Int64), pl.col("qc").cast(pl.Int64)).filter(pl.col("qo") >= 3)
-        m1 = tok.gather(pr_["qo"] - 1)
-        m2 = tok.gather(pr_["qo"] - 2)
+        m1 = _take(tok, pr_["qo"] - 1)
+        m2 = _take(tok, pr_["qo"] - 2)
         prev_close = pl.select(
             pl.when(m1.is_in(["و"]) & (pr_["qo"] - 2).is_in(pc_real.implode())).then(pr_["qo"] - 2)
             .when(m1.is_in(["و"]) & m2.is_in(["،", ","]) & (pr_["qo"] - 3).is_in(pc_real.implode())).then(pr_["qo"] - 3)
@@ -2629,9 +2638,9 @@ def quotes(
                 break
             prod = pl.concat([prod, new.select(prod.columns)])
     prod = prod.with_columns(
-        start_char=t["start_char"].gather(prod["q_rs"]),
-        end_char=t["end_char"].gather(prod["q_re"]),
-        q_sent=t["sentence_index"].gather(prod["q_rs"]),
+        start_char=_take(t["start_char"], prod["q_rs"]),
+        end_char=_take(t["end_char"], prod["q_re"]),
+        q_sent=_take(t["sentence_index"], prod["q_rs"]),
     ).sort("r").unique(["art", "start_char"], keep="first", maintain_order=True)
     # text: slice of the sentence (exact)
     sents = sentences.select(
