@@ -380,7 +380,8 @@ def _resolve_org_heads(events: pl.DataFrame, gen: pl.DataFrame, ms: pl.DataFrame
         ~pl.col("okey").str.contains(" ") & pl.col("okey").str.starts_with("ال")
         & pl.col("okey").is_in(org_heads)
     ).with_columns(okey=pl.col("okey").str.slice(2)).select("r", "art", "okey")
-    orgs = ms.filter(pl.col("type") == "ORG").select(
+    # (only the organisations of the articles that have such a subject are keyed)
+    orgs = ms.filter((pl.col("type") == "ORG") & pl.col("art").is_in(g["art"].unique().implode())).select(
         "art", ar="m_r_start", okey=_words_key(pl.col("surface")).str.split(" ").list.first().str.replace(r"^ال", ""),
         o_text="surface", o_s="start_char", o_e="end_char", o_eid="entity_id",
     )
@@ -425,10 +426,12 @@ def _resolve_roles(events: pl.DataFrame, ms: pl.DataFrame, res: QuoteLexicon) ->
     )
     # antecedents: named speakers with a role, PER mentions with a title; keyed by the
     # first one, two and three words of the role
+    # (only the antecedents in the articles of those subjects are keyed)
+    in_arts = pl.col("art").is_in(gen["art"].unique().implode())
     ante_ev = events.filter(
-        pl.col("sp_eid").is_not_null() & pl.col("sp_role").is_not_null() & ~pl.col("gen")
+        pl.col("sp_eid").is_not_null() & pl.col("sp_role").is_not_null() & ~pl.col("gen") & in_arts
     ).select("art", "r", role="sp_role", a_text="sp_text", a_s="sp_s", a_e="sp_e", a_eid="sp_eid")
-    per = ms.filter((pl.col("type") == "PER") & pl.col("title").is_not_null())
+    per = ms.filter((pl.col("type") == "PER") & pl.col("title").is_not_null() & in_arts)
     ante_m = per.select(
         "art", r=pl.col("m_r_start"), role="title", a_text="surface", a_s="start_char",
         a_e="end_char", a_eid="entity_id",
@@ -476,13 +479,11 @@ def _resolve_short_names(out: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFr
     if out.height == 0 or mentions.height == 0:
         return out
     canon = pl.coalesce("canonical_name", "surface")
-    full = mentions.filter(pl.col("type").is_in(["PER", "ORG"])).select(
-        "article_id", f_eid="entity_id", f_start="start_char",
-        w=_words_key(canon).str.split(" "),
-    ).filter(pl.col("w").list.len() >= 2).explode("w").filter(pl.col("w").str.len_chars() >= 3)
-    names = mentions.select("article_id", speaker_entity_id="entity_id", e_canon=canon).unique(
-        ["article_id", "speaker_entity_id"], keep="first"
-    )
+    # (only the speakers' entities are named, and only the articles of one-word speakers keyed)
+    names = mentions.select("article_id", speaker_entity_id="entity_id", e_canon=canon).join(
+        out.select("article_id", "speaker_entity_id"), on=["article_id", "speaker_entity_id"], how="semi",
+        maintain_order="left",
+    ).unique(["article_id", "speaker_entity_id"], keep="first")
     x = out.with_row_index("_row").join(
         names, on=["article_id", "speaker_entity_id"], how="left", maintain_order="left"
     ).with_columns(
@@ -491,7 +492,15 @@ def _resolve_short_names(out: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFr
     single = x.filter(pl.col("w").is_not_null() & ~pl.col("w").str.contains(" ")).select(
         "_row", "article_id", "w", "start_char"
     )
-    if single.height == 0 or full.height == 0:
+    if single.height == 0:
+        return out
+    full = mentions.filter(pl.col("type").is_in(["PER", "ORG"])).join(
+        single.select("article_id"), on="article_id", how="semi",
+    ).select(
+        "article_id", f_eid="entity_id", f_start="start_char",
+        w=_words_key(canon).str.split(" "),
+    ).filter(pl.col("w").list.len() >= 2).explode("w").filter(pl.col("w").str.len_chars() >= 3)
+    if full.height == 0:
         return out
     hit = (
         single.join(full, on=["article_id", "w"], how="inner")
@@ -1168,9 +1177,10 @@ def _epithet_to_protagonist(out: pl.DataFrame, mentions: pl.DataFrame, res: Quot
 def _speaker_type(out: pl.DataFrame, mentions: pl.DataFrame, res: QuoteLexicon) -> pl.DataFrame:
     """person / organization (a linked PER / ORG-or-LOC entity, else the head word of the
     speaker phrase in seeds/quote_speaker_heads.csv) / unnamed (مصادر، مراقبون ...)."""
-    types = mentions.select("article_id", speaker_entity_id="entity_id", e_type="type").unique(
-        ["article_id", "speaker_entity_id"], keep="first"
-    )
+    types = mentions.select("article_id", speaker_entity_id="entity_id", e_type="type").join(
+        out.select("article_id", "speaker_entity_id"), on=["article_id", "speaker_entity_id"], how="semi",
+        maintain_order="left",
+    ).unique(["article_id", "speaker_entity_id"], keep="first")  # (only the speakers' entities)
     # (the speaker's words are keyed once, not once per test)
     out = out.join(types, on=["article_id", "speaker_entity_id"], how="left", maintain_order="left").with_columns(
         _w=_words_key(pl.col("speaker_text")).str.split(" ")
@@ -1309,14 +1319,16 @@ def quotes(
         to_outlet = _take(tok, (real["qo"] - 1).cast(pl.Int64)).is_in(["ل", "لـ"]) | (
             pk.str.starts_with("ل") & pk.str.slice(1).is_in(nh))
         real = real.filter(to_outlet)
-        delta = pl.concat([
-            real.select(r=(pl.col("qo") - 1).cast(pl.Int64), d=pl.lit(1, pl.Int64)),
-            real.select(r=(pl.col("qc") + 1).cast(pl.Int64), d=pl.lit(-1, pl.Int64)),
-        ]).filter(pl.col("r") < n).group_by("r").agg(pl.col("d").sum())
-        addressee = pl.Series([0] * n, dtype=pl.Int64).scatter(delta["r"], delta["d"]).cum_sum() > 0
+        # (+1 at the row before the mark, -1 after the closing one: a running sum, in NumPy)
+        r_on = (real["qo"] - 1).cast(pl.Int64).to_numpy()
+        r_off = (real["qc"] + 1).cast(pl.Int64).to_numpy()
+        acc = np.zeros(n, dtype=np.int64)
+        np.add.at(acc, r_on[r_on < n], 1)
+        np.add.at(acc, r_off[r_off < n], -1)
+        addressee = pl.Series("", np.cumsum(acc) > 0)
         nonsubj = nonsubj & ~addressee
     else:
-        addressee = pl.Series([False] * n, dtype=pl.Boolean)
+        addressee = pl.Series("", np.zeros(n, dtype=bool))
     P_addr = _Prefix(addressee, t["r"])
     # ... nor between the verb and its quotation: "وقال مدير الفرع ناصر الخريصي لـ"سبق": "...""
     P_q = _Prefix(t["qmark"] & ~addressee, t["r"])
@@ -1596,7 +1608,7 @@ def quotes(
         ).fill_null(False)
     else:
         tq_c = tq_o = pl.Series([None] * len(r), dtype=pl.Int64)
-        trail_ok = pl.Series([False] * len(r), dtype=pl.Boolean)
+        trail_ok = pl.Series("", np.zeros(len(r), dtype=bool))
     qo = pl.select(pl.when(trail_ok).then(tq_o).otherwise(qo)).to_series()
     qc = pl.select(pl.when(trail_ok).then(tq_c).otherwise(qc)).to_series()
     intro = intro.with_columns(
@@ -1774,7 +1786,7 @@ def quotes(
         "entity_id", "type", "start_char", "end_char", "surface", "title", "m_r_start", "m_r_end"
     ).with_row_index("row")
     mrow_ext = pl.concat([mrow, mrow.clear(1)])  # a null row at the end
-    none = pl.Series([len(mrow)] * len(er), dtype=pl.Int64)
+    none = pl.Series("", np.full(len(er), len(mrow), dtype=np.int64))
 
     def first_of(*types: str) -> tuple[pl.Series, pl.Series]:
         sub = mrow.filter(pl.col("type").is_in(list(types)))
@@ -1901,7 +1913,7 @@ def quotes(
         return ap_word(pos) & ap_at(key, pos).str.contains(r"^ال\w+ي$")
 
     seg_last = c_1 - 1
-    middle_ok = pl.Series([True] * len(er), dtype=pl.Boolean)
+    middle_ok = pl.Series("", np.ones(len(er), dtype=bool))
     for k in (1, 2):  # the words between the first and the last (a name of 2-4 words)
         middle_ok = middle_ok & _fill((((seg_s + k) >= seg_last) | ap_bare(seg_s + k)), False)
     name_words = (
@@ -2068,8 +2080,8 @@ def quotes(
     head_key = at(key, 1)
     plural_head = head_key.str.contains("(ون|ين)$")
     seen_def = at(t["def_bare"], 1)
-    run = pl.Series([True] * len(er), dtype=pl.Boolean)
-    run_len = pl.Series([1] * len(er), dtype=pl.Int64)
+    run = pl.Series("", np.ones(len(er), dtype=bool))
+    run_len = pl.Series("", np.full(len(er), 1, dtype=np.int64))
     # a word that can continue the phrase: no non-subject word, a word, no time word ("بيان دمشق
     # الخميس" -> دمشق), no لل ("السفير القطري لأحد قادة ...": addressee), not inside an addressee
     # outlet ("وأشارت مصادر لـ"سكاي نيوز"، إلى أن" -> مصادر); one flag per row
@@ -2103,7 +2115,7 @@ def quotes(
         | (head_key.is_in(pl.Series(list(res.quantifiers), dtype=pl.String).implode()) & (at(key, 2) == "من"))
     )
     cont = spokes
-    ext = pl.Series([0] * len(er), dtype=pl.Int64)
+    ext = pl.Series("", np.full(len(er), 0, dtype=np.int64))
     def_word = t["def_bare"] & ~nonsubj
     for k in range(3, 7):
         cont = (cont & _fill(((gb + k) < target), False) & at(def_word, k) & (at(sid, k) == ev["sid"]))
@@ -2201,7 +2213,7 @@ def quotes(
         """the word at ``pos`` cannot be part of a subject before the verb"""
         return _take(nsw_row, pos) | _take(key, pos).is_in(carry_words)
 
-    sv_good = pl.Series([True] * len(er), dtype=pl.Boolean)
+    sv_good = pl.Series("", np.ones(len(er), dtype=bool))
     for k in range(1, 6):
         pos = _clip(er - k, lower=0)
         sv_good = sv_good & ((span_len < k) | ~not_subject_word(pos))
@@ -2222,7 +2234,7 @@ def quotes(
     ))["r"]
     op = _prev_at_or_before(op_rows, er - 1)
     span2 = er - op - 1
-    sv2_good = pl.Series([True] * len(er), dtype=pl.Boolean)
+    sv2_good = pl.Series("", np.ones(len(er), dtype=bool))
     for k in range(1, 5):
         pos = _clip(er - k, lower=0)
         bad = not_subject_word(pos)
@@ -2583,7 +2595,7 @@ def quotes(
     at_pair = po.search_sorted(qs0, side="left").clip(upper_bound=max(len(po) - 1, 0))
     whole = (
         (_take(po, at_pair) == qs0) & (_take(pc, at_pair) == q_end) & ~mode.is_in(["direct", "trail"])
-    ).fill_null(False) if len(po) else pl.Series([False] * len(pr), dtype=pl.Boolean)
+    ).fill_null(False) if len(po) else pl.Series("", np.zeros(len(pr), dtype=bool))
     qkind = pl.select(
         pl.when(mode.is_in(["direct", "trail"]) | whole).then(pl.lit("direct"))
         .when((mode == "bare") & (q_start == prod["colon"] + 1)).then(pl.lit("direct"))
