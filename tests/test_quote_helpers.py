@@ -212,3 +212,16 @@ def test_take_is_gather(col, idx):
     from transforms.quotes import _take
 
     assert_series_equal(_take(col, idx), col.gather(idx))
+
+
+def test_hash_hits_are_the_positions_of_the_targets():
+    import numpy as np
+
+    from transforms.quotes import _hash_hits
+
+    h = np.array([5, 70000 + 5, 9, 5, 1 << 40, 3], dtype=np.uint64)  # (70005 and 5 share the low 16 bits)
+    assert _hash_hits(h, np.array([5, 1 << 40], dtype=np.uint64)).tolist() == [0, 3, 4]
+    assert _hash_hits(h, np.array([70005], dtype=np.uint64)).tolist() == [1]
+    assert _hash_hits(h, np.array([], dtype=np.uint64)).tolist() == []
+    words = pl.Series(["قال", "إن", "قال", "»"])
+    assert _hash_hits(words.hash().to_numpy(), pl.Series(["قال"]).hash().to_numpy()).tolist() == [0, 2]

@@ -269,7 +269,7 @@ def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: Quot
     # tokens' norm is already the matching form (camel-tools rules = match_key on cleaned text)
     keys = res.intro["key"].implode()
     marks = pl.Series(res.quote_chars, dtype=pl.String)
-    key_h, mark_h = res.intro["key"].hash().implode(), marks.hash().implode()
+    key_h, mark_h = res.intro["key"].hash().to_numpy(), marks.hash().to_numpy()
     aid, sidx, tix = pl.col("article_id"), pl.col("sentence_index"), pl.col("token_index")
     # (narrow frames: the token table is filtered once, at the end; each article id is compared
     # with the previous row's once)
@@ -278,8 +278,6 @@ def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: Quot
         _ns=sidx != sidx.shift(1),
         _tix=tix,
         _aid=aid,
-        # (an introducer or a quotation mark: hashes compared here, the rows found checked below)
-        _hot=pl.col("norm").hash().is_in(key_h) | pl.col("token").hash().is_in(mark_h),
     )
     na = pl.col("_na")
     # (spans.is_grouped: as many runs of one article id as distinct ids, token_index rising)
@@ -289,11 +287,13 @@ def _candidate_sentences(tokens: pl.DataFrame, mentions: pl.DataFrame, res: Quot
         bad=(~na & (pl.col("_tix") <= pl.col("_tix").shift(1))).sum(),
     ).row(0)
     grouped = runs == n_ids and bad == 0
-    x = x.select(_first=(na | pl.col("_ns")).fill_null(True), _newart=na.fill_null(True), _hot=pl.col("_hot").fill_null(False))
+    x = x.select(_first=(na | pl.col("_ns")).fill_null(True), _newart=na.fill_null(True))
     first = x["_first"]
     # sentence ids 1, 2, ... (the running count of sentence starts) and article runs, in NumPy
     sid = _running_count(first)
-    hot = x["_hot"].arg_true()
+    # (an introducer or a quotation mark: rows found by their hashes, then checked by their strings)
+    hot = pl.Series("", np.union1d(_hash_hits(tokens["norm"].hash().to_numpy(), key_h),
+                                   _hash_hits(tokens["token"].hash().to_numpy(), mark_h)), dtype=pl.Int64)
     exact = tokens.select(
         (pl.col("norm").gather(hot).is_in(keys) | pl.col("token").gather(hot).is_in(marks.implode())).fill_null(False)
     ).to_series()
@@ -533,6 +533,16 @@ def _article_tokens(tokens: pl.DataFrame, grouped: bool | None = None) -> pl.Dat
     return base.with_row_index("g").with_columns(pl.col("g").cast(pl.Int64)).rechunk()
 
 
+def _hash_hits(h: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Sorted positions of ``h`` (uint64 hashes) whose value is one of ``targets``: a table of
+    the targets' low 16 bits picks the few candidates in one NumPy pass, their full hashes are
+    then compared (a Polars ``is_in`` probes a hash set for every row)."""
+    table = np.zeros(1 << 16, dtype=bool)
+    table[(targets & 0xFFFF).astype(np.intp)] = True
+    cand = np.flatnonzero(table[(h & 0xFFFF).astype(np.intp)])
+    return cand[np.isin(h[cand], targets)]
+
+
 def _rows_with_norm(at: pl.DataFrame, words) -> pl.DataFrame:
     """``at.filter(pl.col("norm").is_in(words))``: the article tokens whose norm is one of a
     few words. The steps after the rules ask this five times of every token of the batch: the
@@ -541,10 +551,10 @@ def _rows_with_norm(at: pl.DataFrame, words) -> pl.DataFrame:
     words = words if isinstance(words, pl.Series) else pl.Series(list(words), dtype=pl.String)
     nh = getattr(at, "_q_norm_hash", None)
     if nh is None:
-        nh = at["norm"].hash()
+        nh = at["norm"].hash().to_numpy()
         at._q_norm_hash = nh
     words = words.cast(pl.String)
-    sub = at.filter(nh.is_in(words.hash().implode()))
+    sub = at[pl.Series("", _hash_hits(nh, words.hash().to_numpy()), dtype=pl.Int64)]
     ok = sub["norm"].is_in(words.implode())
     return sub if ok.sum() == len(ok) else sub.filter(ok)
 
