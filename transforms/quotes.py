@@ -178,10 +178,15 @@ def _search(positions: pl.Series, r: pl.Series, side: str) -> pl.Series | np.nda
     return positions.search_sorted(r, side=side)
 
 
+_SMALL_BOOL = 1 << 16  # a Boolean column up to this length is unpacked for NumPy at about a query's cost
+
+
 def _take(col: pl.Series, idx) -> pl.Series:
-    """``col.gather(idx)``; in NumPy when ``col`` is an integer column without nulls and the
-    indices have none (Polars runs a gather as a query on its thread pool)."""
-    if col.dtype in (pl.Int64, pl.Int32) and isinstance(idx, pl.Series) and idx.dtype.is_integer() \
+    """``col.gather(idx)``; in NumPy when ``col`` is an integer column, or a short Boolean one,
+    without nulls and the indices have none (Polars runs a gather as a query on its thread
+    pool; a long Boolean column would cost more to unpack than to gather)."""
+    if isinstance(idx, pl.Series) and idx.dtype.is_integer() and (
+            col.dtype in (pl.Int64, pl.Int32) or (col.dtype == pl.Boolean and len(col) <= _SMALL_BOOL)) \
             and col.null_count() == 0 and idx.null_count() == 0:
         return pl.Series(col.name, col.to_numpy()[idx.to_numpy()], dtype=col.dtype)
     return col.gather(idx)
@@ -2084,12 +2089,21 @@ def quotes(
     # nisba adjectives (وزيرة المالية، رئيس عمادة الأطباء، مصادر مطلعة، المتحدث الرسمي).
     # A sound plural head (مراقبون/ين) cannot be in construct, so a definite word after it
     # is an object: "ووصف مراقبون الزيارة بأنها" -> "مراقبون".
-    def at(series: pl.Series, k: int) -> pl.Series:
-        return _take(series, _clip(gb + k, upper=n - 1))
+    # (the words 1..6 after gb of every event gathered at once per column, kept while gb stays)
+    m_ev = len(gb)
+    gb_after = pl.concat([_clip(gb + k, upper=n - 1) for k in range(1, 7)])
+    at_rows: dict[int, tuple[pl.Series, pl.Series]] = {}
 
+    def at(series: pl.Series, k: int) -> pl.Series:  # series at gb + k (1 <= k <= 6)
+        got = at_rows.get(id(series))
+        if got is None:  # (the series is kept with its rows: its id is not reused meanwhile)
+            got = at_rows[id(series)] = (series, _take(series, gb_after))
+        return got[1].slice((k - 1) * m_ev, m_ev)
+
+    def_bare = t["def_bare"]
     head_key = at(key, 1)
     plural_head = head_key.str.contains("(ون|ين)$")
-    seen_def = at(t["def_bare"], 1)
+    seen_def = at(def_bare, 1)
     run = pl.Series("", np.ones(len(er), dtype=bool))
     run_len = pl.Series("", np.full(len(er), 1, dtype=np.int64))
     # a word that can continue the phrase: no non-subject word, a word, no time word ("بيان دمشق
@@ -2099,7 +2113,7 @@ def quotes(
     # a definite nisba, or an adjective of the pattern أفعل (البيت الأبيض، المجلس الأعلى)
     nisba_row = t["def_bare"] & t["adj"]
     for k in range(2, 6):
-        is_def = at(t["def_bare"], k)
+        is_def = at(def_bare, k)
         nisba = at(nisba_row, k)
         step_ok = pl.select(
             pl.when(seen_def).then(nisba)
@@ -2223,10 +2237,20 @@ def quotes(
         """the word at ``pos`` cannot be part of a subject before the verb"""
         return _take(nsw_row, pos) | _take(key, pos).is_in(carry_words)
 
+    # (the five words before each verb looked up at once: one gather per column, not one per word)
+    m_er = len(er)
+    before = pl.concat([_clip(er - k, lower=0) for k in range(1, 6)])
+    nsw_before = not_subject_word(before)
+    k_before = _take(key, before)
+    wa_before = k_before.str.starts_with("و")
+    kun_before = k_before.is_in(["كن", "فكن"])
+
+    def word_before(flags: pl.Series, k: int) -> pl.Series:  # the flag of the k-th word before each verb
+        return flags.slice((k - 1) * m_er, m_er)
+
     sv_good = pl.Series("", np.ones(len(er), dtype=bool))
     for k in range(1, 6):
-        pos = _clip(er - k, lower=0)
-        sv_good = sv_good & ((span_len < k) | ~not_subject_word(pos))
+        sv_good = sv_good & ((span_len < k) | ~word_before(nsw_before, k))
     # no mention starts among them
     n_ment = m_start.search_sorted(er, side="left") - m_start.search_sorted(fr0, side="left")
     sv_ok = (
@@ -2246,10 +2270,9 @@ def quotes(
     span2 = er - op - 1
     sv2_good = pl.Series("", np.ones(len(er), dtype=bool))
     for k in range(1, 5):
-        pos = _clip(er - k, lower=0)
-        bad = not_subject_word(pos)
+        bad = word_before(nsw_before, k)
         # (a word with و after the first is a second clause: "إلا أن الجدل تجدد وخرجت أقاويل")
-        bad = bad | ((span2 > k) & _take(key, pos).str.starts_with("و")) | _take(key, pos).is_in(["كن", "فكن"])
+        bad = bad | ((span2 > k) & word_before(wa_before, k)) | word_before(kun_before, k)
         sv2_good = sv2_good & ((span2 < k) | ~bad)
     per_r = ms.filter(pl.col("type") == "PER")["m_r_start"].cast(pl.Int64).sort()
     n_per2 = per_r.search_sorted(er, side="left") - per_r.search_sorted(_fill(op, 0), side="left")
