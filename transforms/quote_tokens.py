@@ -38,8 +38,7 @@ from transforms.cache import RowCache
 from transforms.cache import max_keys as cache_max_keys
 from transforms.cache import shared as shared_cache
 from transforms.resources import match_key, normalize  # noqa: F401  (normalize: used by akhbar.quotes_cli)
-from transforms.spans import is_grouped as _is_grouped  # noqa: F401  (used by transforms.quotes)
-from transforms.spans import span_text  # noqa: F401  (used by transforms.quotes)
+from transforms.spans import is_grouped as _is_grouped
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 

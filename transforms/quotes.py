@@ -117,7 +117,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from transforms.quote_tokens import FUNCTION_KINDS, HARD_STOPS, QuoteLexicon, _is_grouped, load_lexicon, match_key, prv, token_table
+from transforms.quote_tokens import FUNCTION_KINDS, HARD_STOPS, QuoteLexicon, load_lexicon, match_key, prv, token_table
+from transforms.spans import is_grouped as _is_grouped
+from transforms.spans import join_pieces
 
 __all__ = ["quotes", "QUOTE_SCHEMA"]
 
@@ -330,14 +332,9 @@ def _span_texts(t: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
         i=pl.int_range(pl.len(), dtype=pl.Int64), r_end="r_end", r=pl.int_ranges("r_start", pl.col("r_end") + 1),
     ).explode("r")
     r = ex["r"]
-    ex = ex.with_columns(
+    got = join_pieces(ex.with_columns(
         token=t["token"].gather(r), start_char=t["start_char"].gather(r), end_char=t["end_char"].gather(r),
-    ).with_columns(
-        gap=pl.when(pl.col("r") < pl.col("r_end"))
-        .then(pl.col("start_char").shift(-1) - pl.col("end_char"))
-        .otherwise(0)
-    ).with_columns(piece=pl.col("token").str.pad_end(pl.col("token").str.len_chars() + pl.col("gap")))
-    got = ex.group_by("i", maintain_order=True).agg(text=pl.col("piece").str.join(""))
+    ), "i")
     if got.height == spans.height:
         return got["text"]
     # (a span with no row, r_end < r_start, explodes to nothing: no text, as span_text gives)

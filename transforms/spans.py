@@ -27,11 +27,21 @@ def span_text(t: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
         .explode("r")
         .join(t.select("r", "token", "start_char", "end_char"), on="r", how="left", maintain_order="left")
         .sort("mid", "r")
-        .with_columns(
+    )
+    return join_pieces(ex, "mid")
+
+
+def join_pieces(ex: pl.DataFrame, key: str) -> pl.DataFrame:
+    """One ``text`` per ``key`` from the token rows of spans, each span's rows consecutive and in
+    order (``r``, ``r_end``, ``token``, ``start_char``, ``end_char``): each token followed by as
+    many spaces as the gap to the next token of its span."""
+    return (
+        ex.with_columns(
             gap=pl.when(pl.col("r") < pl.col("r_end"))
             .then(pl.col("start_char").shift(-1) - pl.col("end_char"))
             .otherwise(0)
         )
         .with_columns(piece=pl.col("token").str.pad_end(pl.col("token").str.len_chars() + pl.col("gap")))
+        .group_by(key, maintain_order=True)
+        .agg(text=pl.col("piece").str.join(""))
     )
-    return ex.group_by("mid", maintain_order=True).agg(text=pl.col("piece").str.join(""))
